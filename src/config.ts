@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, parsed once from the environment at start-up (loadConfig) and passed down.
+ * Nothing else in the project reads process.env. Every variable is documented in README.md.
+ */
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const optionalString = z.string().optional().transform((v) => (v === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  // --- HTTP API -------------------------------------------------------------------------------
+  DIALER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  DIALER_HTTP_PORT: int(0, 65535).default(8090),
+  DIALER_DATA_DIR: z.string().min(1).default('./data'),
+  DIALER_ADMIN_LOGIN: z.string().min(1).default('admin'),
+  DIALER_ADMIN_PASSWORD: optionalString,
+  DIALER_API_TOKENS: list.default([]),
+  DIALER_TRUSTED_PROXIES: list.default([]),
+  DIALER_SESSION_TTL_SECONDS: int(60, 30 * 86400).default(3600),
+  DIALER_MAX_BODY_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
+  DIALER_MAX_UPLOAD_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
+  DIALER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** IANA zone of the PBX: timeCallAllow dates and task windows are read in it. */
+  DIALER_TIMEZONE: z
+    .string()
+    .default(Intl.DateTimeFormat().resolvedOptions().timeZone)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Moscow'),
+
+  // --- Asterisk ARI ---------------------------------------------------------------------------
+  ARI_URL: optionalString.pipe(z.string().url().optional()),
+  ARI_USERNAME: z.string().default('autodialer'),
+  ARI_PASSWORD: z.string().default('autodialer'),
+  ARI_APP: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('autodialer'),
+
+  // --- Dialing --------------------------------------------------------------------------------
+  /** Where customers are dialed; {prefix} and {number} are substituted. */
+  DIALER_ORIGINATE_ENDPOINT: z.string().includes('{number}').default('Local/{prefix}{number}@outgoing'),
+  DIALER_DEFAULT_DIAL_PREFIX: z.string().regex(/^[0-9*#+]*$/).default(''),
+  /** Context where agents (extensions) are rung: Local/{innerNum}@{context}. */
+  DIALER_INTERNAL_CONTEXT: z.string().min(1).default('internal'),
+  DIALER_CALLER_ID: z.string().default(''),
+  DIALER_RING_TIMEOUT_SECONDS: int(1, 600).default(45),
+  DIALER_AGENT_RING_TIMEOUT_SECONDS: int(1, 600).default(60),
+  /** Numbers treated as queues for agent availability, e.g. "9000,9001"; others are extensions. */
+  DIALER_QUEUES: list.default([]),
+  /** Cap on originates per second across all tasks; 0 = no limit. */
+  DIALER_MAX_ORIGINATE_RATE: num(0, 100000).default(0),
+  DIALER_SHUTDOWN_DEADLINE_SECONDS: num(0, 3600).default(30),
+  /** Speeds up the dialer's own timers (question timeouts, retry intervals) for tests and demos. */
+  DIALER_TIME_SCALE: num(0.0001, 1000).default(1),
+
+  // --- Media and TTS --------------------------------------------------------------------------
+  FFMPEG_PATH: optionalString,
+  YANDEX_API_KEY: optionalString,
+  YANDEX_TTS_URL: z.string().url().default('https://tts.api.cloud.yandex.net/speech/v1/tts:synthesize'),
+  YANDEX_TTS_TIMEOUT_MS: int(100, 120000).default(10000),
+
+  // --- Built-in simulator (used when ARI_URL is not set) --------------------------------------
+  SIM_PORT: int(0, 65535).default(8088),
+  SIM_TIME_SCALE: num(0.0001, 1000).default(1),
+  SIM_SEED: int(0, 2 ** 31).default(1),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(e: z.infer<typeof EnvSchema>) {
+  return Object.freeze({
+    http: {
+      host: e.DIALER_HTTP_HOST,
+      port: e.DIALER_HTTP_PORT,
+      maxBodyBytes: e.DIALER_MAX_BODY_BYTES,
+      maxUploadBytes: e.DIALER_MAX_UPLOAD_BYTES,
+    },
+    auth: {
+      adminLogin: e.DIALER_ADMIN_LOGIN,
+      adminPassword: e.DIALER_ADMIN_PASSWORD,
+      apiTokens: e.DIALER_API_TOKENS,
+      trustedProxies: e.DIALER_TRUSTED_PROXIES,
+      sessionTtlSeconds: e.DIALER_SESSION_TTL_SECONDS,
+    },
+    dataDir: e.DIALER_DATA_DIR,
+    logLevel: e.DIALER_LOG_LEVEL,
+    timezone: e.DIALER_TIMEZONE,
+    ari: { url: e.ARI_URL, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },
+    dialing: {
+      originateEndpoint: e.DIALER_ORIGINATE_ENDPOINT,
+      defaultDialPrefix: e.DIALER_DEFAULT_DIAL_PREFIX,
+      internalContext: e.DIALER_INTERNAL_CONTEXT,
+      callerId: e.DIALER_CALLER_ID,
+      ringTimeoutSeconds: e.DIALER_RING_TIMEOUT_SECONDS,
+      agentRingTimeoutSeconds: e.DIALER_AGENT_RING_TIMEOUT_SECONDS,
+      queues: e.DIALER_QUEUES,
+      maxOriginateRate: e.DIALER_MAX_ORIGINATE_RATE,
+      shutdownDeadlineSeconds: e.DIALER_SHUTDOWN_DEADLINE_SECONDS,
+      timeScale: e.DIALER_TIME_SCALE,
+    },
+    media: { ffmpegPath: e.FFMPEG_PATH },
+    tts: { yandexApiKey: e.YANDEX_API_KEY, yandexUrl: e.YANDEX_TTS_URL, timeoutMs: e.YANDEX_TTS_TIMEOUT_MS },
+    sim: { port: e.SIM_PORT, timeScale: e.SIM_TIME_SCALE, seed: e.SIM_SEED },
+  });
+}
+
+export class ConfigError extends Error {}
+
+/** Parse the environment; throws ConfigError naming every variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+/** For tests: a full config from defaults plus overrides given as environment variables. */
+export const testConfig = (env: Record<string, string | undefined> = {}) => loadConfig(env);

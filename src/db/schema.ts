@@ -1,0 +1,144 @@
+import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Storage of the ModuleAutoDialer v1 contract. Column names are the API's field names so rows can be
+ * returned as the original returned them. Times (changeTime, closeTime) are float unix seconds, as the
+ * original's microtime(true); timeCallAllow is whole unix seconds.
+ */
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    // AUTOINCREMENT so ids are never reused; the first id (1000000001) is seeded by the first migration.
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    crmId: text('crmId').notNull().default(''),
+    name: text('name').notNull().default(''),
+    innerNum: text('innerNum').notNull().default(''),
+    innerNumType: text('innerNumType').notNull().default('exten'), // exten | polling
+    maxCountChannels: integer('maxCountChannels').notNull().default(1),
+    state: integer('state').notNull().default(0), // 0 open, 1 closed, 2 paused
+    dialPrefix: text('dialPrefix').notNull().default(''),
+    maxAttempt: integer('maxAttempt').notNull().default(1),
+    attemptUntilSignal: integer('attemptUntilSignal').notNull().default(0),
+    timeStart: integer('timeStart').notNull().default(0), // minutes from local midnight
+    timeEnd: integer('timeEnd').notNull().default(1440),
+    tryInterval: integer('tryInterval').notNull().default(60), // seconds
+    isCallback: integer('isCallback').notNull().default(0),
+    changeTime: real('changeTime').notNull().default(0),
+  },
+  (t) => [index('tasks_crmId').on(t.crmId), index('tasks_state').on(t.state)],
+);
+
+/** One row per number per attempt. A row with a non-empty result is closed and never changes again. */
+export const taskResults = sqliteTable(
+  'task_results',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }), // dial order within a task
+    taskId: integer('taskId').notNull(),
+    phoneId: text('phoneId').notNull(),
+    phone: text('phone').notNull(),
+    clientId: text('clientId').notNull().default(''),
+    linkedId: text('linkedId'),
+    verboseCallId: text('verboseCallId'),
+    callFile: text('callFile'), // the ARI channel id of the attempt (the original's call-file name)
+    result: text('result').notNull().default(''),
+    outDialState: text('outDialState'), // customer leg: ANSWER BUSY NOANSWER CONGESTION CHANUNAVAIL CANCEL
+    inDialState: text('inDialState'), // agent leg: ANSWER / BUSY / NOANSWER …
+    state: text('state').notNull().default('CreateTask'),
+    cause: text('cause'), // hangup cause text of the customer channel
+    hangupCause: integer('hangupCause'), // raw Q.850 code
+    params: text('params').notNull().default(''), // JSON text of the number's params ('' when none)
+    changeTime: real('changeTime').notNull(),
+    countTry: integer('countTry'), // legacy column, always null (kept for CRM compatibility)
+    attemptNumber: integer('attemptNumber').notNull().default(1),
+    timeCallAllow: integer('timeCallAllow').notNull().default(0),
+    closeTime: real('closeTime').notNull().default(0), // 0 = open
+    timeOffsetMinutes: integer('timeOffsetMinutes'),
+    /** Set when the originate request is about to be sent; a crash after this never re-dials the row. */
+    originatedAt: real('originatedAt'),
+  },
+  (t) => [
+    index('task_results_pick').on(t.taskId, t.closeTime, t.state, t.id),
+    index('task_results_changeTime').on(t.changeTime),
+    index('task_results_phoneId').on(t.phoneId),
+    index('task_results_callFile').on(t.callFile),
+    index('task_results_client').on(t.taskId, t.clientId),
+    index('task_results_open').on(t.closeTime, t.state),
+  ],
+);
+
+export const pollings = sqliteTable(
+  'pollings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    crmId: text('crmId').notNull(),
+    name: text('name').notNull().default(''),
+  },
+  (t) => [uniqueIndex('pollings_crmId').on(t.crmId)],
+);
+
+export const questions = sqliteTable(
+  'questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollingId: integer('pollingId').notNull(),
+    crmId: text('crmId').notNull(), // questionId, or the array index when empty; target of nextQuestion
+    position: integer('position').notNull(),
+    questionText: text('questionText'),
+    questionFile: text('questionFile'),
+    lang: text('lang').notNull().default('ru-RU'),
+    timeout: integer('timeout').notNull().default(5),
+    defPress: text('defPress'),
+    type: text('type').notNull().default(''),
+    nextQuestion: text('nextQuestion'),
+  },
+  (t) => [index('questions_polling').on(t.pollingId, t.position), index('questions_crmId').on(t.pollingId, t.crmId)],
+);
+
+export const questionActions = sqliteTable(
+  'question_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    questionId: integer('questionId').notNull(),
+    pollingId: integer('pollingId').notNull(),
+    key: text('key').notNull(),
+    action: text('action').notNull().default(''), // '' answer playback dial restart
+    value: text('value'),
+    valueOptions: text('valueOptions'), // playback: file | text
+    nextQuestion: text('nextQuestion'),
+  },
+  (t) => [index('question_actions_question').on(t.questionId), index('question_actions_polling').on(t.pollingId)],
+);
+
+/** One row per handled key press; replays and restarts are kept as history. */
+export const pollingResults = sqliteTable(
+  'polling_results',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('taskId').notNull(),
+    pollingId: integer('pollingId').notNull(),
+    questionCrmId: text('questionCrmId').notNull(),
+    phoneId: text('phoneId').notNull(),
+    phone: text('phone').notNull(),
+    result: text('result').notNull(),
+    exten: text('exten').notNull(),
+    linkedId: text('linkedId'),
+    verboseCallId: text('verboseCallId'),
+    changeTime: real('changeTime').notNull(),
+  },
+  (t) => [
+    index('polling_results_changeTime').on(t.changeTime),
+    index('polling_results_task').on(t.taskId),
+    index('polling_results_phoneId').on(t.phoneId),
+  ],
+);
+
+export const audioFiles = sqliteTable(
+  'audio_files',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(), // the uploaded file name: the identifier
+    path: text('path').notNull(), // absolute path usable as questionFile / playback value
+  },
+  (t) => [uniqueIndex('audio_files_name').on(t.name)],
+);

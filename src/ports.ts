@@ -1,0 +1,46 @@
+/**
+ * Interfaces through which src/ (API, services) reaches things built elsewhere. The composition root
+ * (stasis/main.ts) hands implementations in; src/ never imports stasis/.
+ */
+
+export interface DialerStatus {
+  ari: 'connected' | 'connecting' | 'disconnected';
+  /** True when ARI is the built-in simulator rather than a real Asterisk. */
+  simulator: boolean;
+  callsInFlight: number;
+  draining: boolean;
+}
+
+/** What the API may ask of the dialer. */
+export interface DialerControl {
+  /** Tasks or numbers changed (created, resumed, numbers added, signal-close …): re-evaluate now. */
+  tasksChanged(taskIds?: number[]): void;
+  status(): DialerStatus;
+}
+
+export const idleDialer: DialerControl = {
+  tasksChanged: () => {},
+  status: () => ({ ari: 'disconnected', simulator: false, callsInFlight: 0, draining: false }),
+};
+
+/** Converts an uploaded audio file into what Asterisk plays (8 kHz mono 16-bit wav). */
+export interface AudioConverter {
+  /**
+   * Convert `inputPath` into `<outputBase>.wav` (and any other formats), verify the result.
+   * Never throws for bad input: returns ok:false with a message a user can act on.
+   */
+  convert(inputPath: string, outputBase: string): Promise<{ ok: true; wavPath: string } | { ok: false; message: string }>;
+}
+
+export interface PromptText {
+  text: string;
+  lang: string;
+}
+
+/** Prepares spoken prompts (TTS) ahead of calls so a broken key or text is reported when a polling is saved. */
+export interface PromptPreparer {
+  /** Returns one message per prompt that could not be prepared (empty when all are ready). */
+  prepare(prompts: PromptText[]): Promise<string[]>;
+}
+
+export const noPromptPreparer: PromptPreparer = { prepare: async () => [] };
