@@ -37,10 +37,16 @@ export interface PromptText {
   lang: string;
 }
 
-/** Prepares spoken prompts (TTS) ahead of calls so a broken key or text is reported when a polling is saved. */
+/**
+ * Prepares spoken prompts (TTS) ahead of calls, so a broken key or text is reported when a polling is
+ * saved rather than failing silently during calls.
+ * - errors: prompts that could not be voiced although TTS is configured (bad key, rejected text, service
+ *   down). The API refuses the polling with these messages and saves nothing.
+ * - warnings: the polling is usable but degraded, e.g. TTS is not configured at all, so text prompts will be
+ *   replaced by a beep. The API saves and returns these in `messages`.
+ */
 export interface PromptPreparer {
-  /** Returns one message per prompt that could not be prepared (empty when all are ready). */
-  prepare(prompts: PromptText[]): Promise<string[]>;
+  prepare(prompts: PromptText[]): Promise<{ errors: string[]; warnings: string[] }>;
 }
 
-export const noPromptPreparer: PromptPreparer = { prepare: async () => [] };
+export const noPromptPreparer: PromptPreparer = { prepare: async () => ({ errors: [], warnings: [] }) };
