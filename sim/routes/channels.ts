@@ -98,8 +98,9 @@ export const channelRoutes: RouteDef[] = [
   route(R, 'POST', '/channels/{channelId}/play', 'play', 'Playback', params('media!*', 'lang', 'offsetms', 'skipms', 'playbackId'), play),
   route(R, 'POST', '/channels/{channelId}/play/{playbackId}', 'playWithId', 'Playback', params('media!*', 'lang', 'offsetms', 'skipms'), play),
   route(R, 'GET', '/channels/{channelId}/variable', 'getChannelVar', 'Variable', params('variable!'), (ctx, i) => {
-    const ch = chan(ctx, i.path.channelId);
     if (!i.query.variable) throw new AriError(400, 'Variable name is required');
+    const ch = ctx.engine.channels.get(i.path.channelId ?? '');
+    if (!ch) throw new AriError(404, 'Channel or variable not found');
     return ok({ value: readChannelVar(ctx, ch, i.query.variable) });
   }),
   route(R, 'POST', '/channels/{channelId}/variable', 'setChannelVar', 'void', params('variable!', 'value'), (ctx, i) => {
