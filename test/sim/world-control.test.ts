@@ -110,7 +110,7 @@ describe('scripted world, trunk modes and the call log witness', () => {
 });
 
 describe('time scale', () => {
-  it('scales the originate timeout: a 45 s ring timeout fires within the test's wait at 0.005', async () => {
+  it('scales the originate timeout: a 45 s ring timeout fires within the wait of the test at 0.005', async () => {
     const h = await startHarness({ timeScale: 0.005 });
     try {
       await h.client.channels.originate({ endpoint: 'Local/4917000003@test-clients', app: h.app, channelId: 'slow', timeout: 45 });
