@@ -252,3 +252,18 @@ describe('GET /results/{changeTime}', () => {
     expect(r.json.data.results[0].changeTime).toBe(1000);
   });
 });
+
+describe('GET /task/{id} never serves a stale answer', () => {
+  const t = testApi();
+  it('sees writes made through the same connection and through another connection', async () => {
+    const id = (await t.call('POST', '/task', { innerNum: '1', numbers: ['79001234567'] })).json.data.id;
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateTask');
+    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile' WHERE taskId = ?").run(id);
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateCallFile');
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(t.db.$client.name);
+    other.prepare("UPDATE task_results SET state = 'startDial' WHERE taskId = ?").run(id);
+    other.close();
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('startDial');
+  });
+});
