@@ -53,6 +53,9 @@ describe('POST /polling', () => {
             { key: '1', action: 'playback', value: '"Rahmat"', valueOptions: 'text' },
             { key: '2', action: 'playback', value: '/var/audio/x.wav', valueOptions: 'file' },
             { key: '3', action: 'playback', value: '""quoted""', valueOptions: 'text' },
+            { key: '4', action: 'playback', value: '"no options"' },
+            { key: '5', action: 'playback', value: '/var/audio/y.wav', valueOptions: '' },
+            { key: '6', action: 'answer', value: 'not spoken' },
           ],
         },
       ],
@@ -61,6 +64,7 @@ describe('POST /polling', () => {
       { text: 'Q', lang: 'uz-UZ' },
       { text: 'Rahmat', lang: 'uz-UZ' },
       { text: '"quoted"', lang: 'uz-UZ' },
+      { text: 'no options', lang: 'uz-UZ' },
     ]);
   });
 

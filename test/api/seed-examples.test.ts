@@ -161,7 +161,7 @@ describe('seed curl examples', () => {
 describe('real HTTP server', () => {
   it('serves a seed curl example over fetch on port 0', async () => {
     const e = freshEnv();
-    const config = testConfig({ DIALER_DATA_DIR: e.dir, DIALER_HTTP_HOST: '127.0.0.1', DIALER_HTTP_PORT: '0', DIALER_LOG_LEVEL: 'silent' });
+    const config = testConfig({ DIALER_DATA_DIR: e.dir, DIALER_HTTP_HOST: '127.0.0.1', DIALER_HTTP_PORT: '0', DIALER_LOG_LEVEL: 'silent', DIALER_MAX_BODY_BYTES: String(1024 * 1024) });
     const app = createApp({ config, db: e.db, log: e.log, dialer: fakeDialer(), audio: fakeConverter(), prompts: noPromptPreparer });
     const server = await startHttpServer(app, config, e.log);
     try {
@@ -171,6 +171,17 @@ describe('real HTTP server', () => {
       expect((await get.json()).data.results).toEqual([{ id: 1, crmId: '1', name: 'New polling' }]);
       const health = await (await fetch(`${server.url}/health`)).json();
       expect(health).toMatchObject({ ok: true, simulator: true, db: { ok: true } });
+      // a streamed (chunked, no Content-Length) body over the limit is cut off with 413
+      const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
+      const stream = new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 20; i++) c.enqueue(chunk); // 1.25 MiB > the 1 MiB limit of this server
+          c.close();
+        },
+      });
+      const big = await fetch(`${server.url}${BASE}/task`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ result: false });
     } finally {
       await server.close();
       e.cleanup();

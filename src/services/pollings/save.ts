@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { PromptPreparer, PromptText } from '../../ports.js';
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 
@@ -41,8 +42,17 @@ export function spokenText(value: string): string {
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
 }
 
-/** A press whose value is spoken: playback with valueOptions "text". */
-export const isSpokenPress = (p: PressInput) => p.action === 'playback' && p.valueOptions === 'text' && !!p.value?.trim();
+/**
+ * A press whose value is spoken: playback with valueOptions "text", or with valueOptions unset and a
+ * value that is not an absolute path (the seed's GET example shows such presses; the survey runner
+ * makes the same guess at call time).
+ */
+export const isSpokenPress = (p: PressInput) => {
+  const v = p.value?.trim();
+  if (p.action !== 'playback' || !v) return false;
+  if (p.valueOptions === 'text') return true;
+  return !p.valueOptions?.trim() && !isAbsolute(v);
+};
 
 /** Question key: questionId, or the array index when questionId is empty or "0" (original rule). */
 export const questionKey = (q: QuestionInput, index: number) =>
