@@ -36,12 +36,12 @@ export async function until<T>(check: () => T | undefined | false, timeoutMs = 1
 
 /** Survey double: SUCCESS_POLLING after a short wait unless the customer hangs up first. */
 export function fakeSurvey(outcome: SurveyOutcome = { result: 'SUCCESS_POLLING' }, holdMs = 2000): RunSurvey & { calls: number } {
-  const fn = (async (session) => {
+  const run: RunSurvey = async (session) => {
     fn.calls++;
     await session.clock.sleep(holdMs, session.signal);
     if (session.ended) return { result: 'FAIL_POLLING', reason: 'hangup' };
     return outcome;
-  }) as RunSurvey & { calls: number };
-  fn.calls = 0;
+  };
+  const fn = Object.assign(run, { calls: 0 });
   return fn;
 }
