@@ -46,9 +46,11 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
     }
   }
 
-  // Agent legs (and anything else of ours) left without a call we follow: hang them up.
+  // Agent legs and utility channels left by an earlier run (or before a reconnect): hang them up; the
+  // utility channel is created afresh after reconciliation.
+  core.agents.forgetUtilityChannel();
   for (const id of alive.keys()) {
-    if (!id.startsWith('dlr-') || id.startsWith('dlr-util-') || core.registry.get(id)) continue;
+    if (!id.startsWith('dlr-') || core.registry.get(id)) continue;
     const base = id.endsWith('-agent') ? id.slice(0, -'-agent'.length) : id;
     if (followed.has(base) && core.registry.get(base)) continue;
     void core.ari.hangup(id);
