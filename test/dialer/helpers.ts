@@ -35,12 +35,15 @@ export async function until<T>(check: () => T | undefined | false, timeoutMs = 1
 }
 
 /** Survey double: SUCCESS_POLLING after a short wait unless the customer hangs up first. */
-export function fakeSurvey(outcome: SurveyOutcome = { result: 'SUCCESS_POLLING' }, holdMs = 2000): RunSurvey & { calls: number } {
-  const run: RunSurvey = async (session) => {
+export function fakeSurvey(
+  outcome: SurveyOutcome | ((phone: string) => SurveyOutcome) = { result: 'SUCCESS_POLLING' },
+  holdMs = 2000,
+): RunSurvey & { calls: number } {
+  const run: RunSurvey = async (session, ctx) => {
     fn.calls++;
     await session.clock.sleep(holdMs, session.signal);
     if (session.ended) return { result: 'FAIL_POLLING', reason: 'hangup' };
-    return outcome;
+    return typeof outcome === 'function' ? outcome(ctx.phone) : outcome;
   };
   const fn = Object.assign(run, { calls: 0 });
   return fn;
