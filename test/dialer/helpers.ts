@@ -48,3 +48,16 @@ export function fakeSurvey(
   const fn = Object.assign(run, { calls: 0 });
   return fn;
 }
+
+/** Largest number of the given calls alive at the same moment (from the simulator's call log). */
+export function maxConcurrent(calls: { startedAt: number; endedAt?: number }[]): number {
+  const points = calls.flatMap((c) => [
+    { t: c.startedAt, d: 1 },
+    { t: c.endedAt ?? Infinity, d: -1 },
+  ]);
+  points.sort((a, b) => a.t - b.t || a.d - b.d); // an end and a start at the same ms do not overlap
+  let cur = 0;
+  let max = 0;
+  for (const p of points) max = Math.max(max, (cur += p.d));
+  return max;
+}
