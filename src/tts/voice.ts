@@ -23,7 +23,12 @@ export function voiceFor(lang: string | null | undefined): Voice {
 /** SpeechKit v1 refuses longer texts. */
 export const MAX_TEXT_LENGTH = 5000;
 
-/** What is actually spoken: markup removed (as the original's strip_tags), whitespace collapsed. */
+/**
+ * What is actually spoken: markup removed (as the original's strip_tags), whitespace collapsed, and one
+ * pair of surrounding double quotes dropped (the module's docs write values as "\"Спасибо\""). The cache is
+ * keyed by this text, so the API's save-time preparation and the call agree on the same file.
+ */
 export function speakableText(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
 }

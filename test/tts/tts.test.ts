@@ -70,6 +70,14 @@ describe('Yandex SpeechKit text-to-speech', () => {
     env.cleanup();
   });
 
+  it('speaks a value written in quotes (as the module docs do) without them, sharing the cache entry', async () => {
+    const { env, tts } = ttsWith(FAKE_API_KEY);
+    await tts.synthesize('"Спасибо за выбор этого товара"', 'ru-RU');
+    expect(await tts.synthesize('Спасибо за выбор этого товара', 'ru-RU')).toMatchObject({ ok: true, cached: true });
+    expect(fake.requests.map((r) => r.form.text)).toEqual(['Спасибо за выбор этого товара']);
+    env.cleanup();
+  });
+
   it('shares one request between concurrent calls needing the same new prompt', async () => {
     const { env, tts } = ttsWith(FAKE_API_KEY);
     const rs = await Promise.all([1, 2, 3].map(() => tts.synthesize('Одновременно', 'ru-RU')));
