@@ -1,0 +1,142 @@
+import type { PromptPreparer, PromptText } from '../../ports.js';
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
+
+export interface PressInput {
+  key: string;
+  action: string;
+  value?: string | null;
+  valueOptions?: string | null;
+  nextQuestion?: string | null;
+}
+
+export interface QuestionInput {
+  questionId?: string | null;
+  questionText?: string | null;
+  questionFile?: string | null;
+  lang?: string | null;
+  timeout?: number | null;
+  defPress?: string | null;
+  type?: string | null;
+  nextQuestion?: string | null;
+  press?: readonly PressInput[] | null;
+}
+
+export interface PollingInput {
+  crmId?: string;
+  name?: string;
+  questions?: readonly QuestionInput[] | null;
+}
+
+export interface PollingSummary {
+  id: number;
+  crmId: string;
+  name: string;
+}
+
+const DEFAULT_LANG = 'ru-RU';
+
+/** The seed wraps spoken text in quotes ("\"Спасибо\""): voice it without one surrounding pair. */
+export function spokenText(value: string): string {
+  const t = value.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+/** A press whose value is spoken: playback with valueOptions "text". */
+export const isSpokenPress = (p: PressInput) => p.action === 'playback' && p.valueOptions === 'text' && !!p.value?.trim();
+
+/** Question key: questionId, or the array index when questionId is empty or "0" (original rule). */
+export const questionKey = (q: QuestionInput, index: number) =>
+  q.questionId && q.questionId.trim() !== '' && q.questionId.trim() !== '0' ? q.questionId.trim() : String(index);
+
+/** Every text the survey will speak, so TTS problems surface when the polling is saved. */
+export function promptsOf(input: PollingInput): PromptText[] {
+  const out: PromptText[] = [];
+  for (const q of input.questions ?? []) {
+    const lang = q.lang?.trim() || DEFAULT_LANG;
+    if (!q.questionFile?.trim() && q.questionText?.trim()) out.push({ text: q.questionText.trim(), lang });
+    for (const p of q.press ?? []) if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang });
+  }
+  return out;
+}
+
+/** nextQuestion targets that match no question are almost certainly typos: warn, don't refuse. */
+function danglingTargets(input: PollingInput): string[] {
+  const qs = input.questions ?? [];
+  const keys = new Set(qs.map(questionKey));
+  const out: string[] = [];
+  qs.forEach((q, i) => {
+    const check = (target: string | null | undefined, where: string) => {
+      if (target && target.trim() !== '' && !keys.has(target.trim()))
+        out.push(`${where}: nextQuestion "${target}" matches no questionId`);
+    };
+    check(q.nextQuestion, `questions[${i}]`);
+    (q.press ?? []).forEach((p, j) => check(p.nextQuestion, `questions[${i}].press[${j}]`));
+  });
+  return out;
+}
+
+/**
+ * POST /polling: upsert by crmId (auto = MAX(id)+1), replacing all questions and presses. Prompts are
+ * prepared (TTS) BEFORE the transaction: errors refuse the polling and nothing is saved, warnings are
+ * returned with a saved polling.
+ */
+export async function savePolling(
+  ctx: ServiceCtx,
+  prompts: PromptPreparer,
+  input: PollingInput,
+): Promise<Outcome<PollingSummary>> {
+  const prepared = await prompts.prepare(promptsOf(input));
+  if (prepared.errors.length) return fail(prepared.errors);
+  const warnings = [...prepared.warnings, ...danglingTargets(input)];
+
+  const db = ctx.db.$client;
+  const saved = db
+    .transaction((): PollingSummary => {
+      let crmId = input.crmId?.trim() ?? '';
+      if (crmId === '') {
+        const max = db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number };
+        crmId = String(max.m + 1);
+      }
+      const existing = db.prepare('SELECT id, name FROM pollings WHERE crmId = ?').get(crmId) as
+        | { id: number; name: string }
+        | undefined;
+      let id: number;
+      const name = input.name ?? existing?.name ?? '';
+      if (existing) {
+        id = existing.id;
+        db.prepare('UPDATE pollings SET name = ? WHERE id = ?').run(name, id);
+        db.prepare('DELETE FROM question_actions WHERE pollingId = ?').run(id);
+        db.prepare('DELETE FROM questions WHERE pollingId = ?').run(id);
+      } else {
+        id = Number(db.prepare('INSERT INTO pollings (crmId, name) VALUES (?, ?)').run(crmId, name).lastInsertRowid);
+      }
+      const insQ = db.prepare(
+        `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, type, nextQuestion)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const insA = db.prepare(
+        `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      (input.questions ?? []).forEach((q, i) => {
+        const qid = insQ.run(
+          id,
+          questionKey(q, i),
+          i,
+          q.questionText ?? null,
+          q.questionFile?.trim() || null,
+          q.lang?.trim() || DEFAULT_LANG,
+          q.timeout ?? 5,
+          q.defPress ?? null,
+          q.type ?? '',
+          q.nextQuestion?.trim() || null,
+        ).lastInsertRowid;
+        for (const p of q.press ?? [])
+          insA.run(qid, id, p.key, p.action, p.value ?? null, p.valueOptions ?? null, p.nextQuestion?.trim() || null);
+      });
+      return { id, crmId, name };
+    })
+    .immediate();
+  ctx.log.info({ pollingId: saved.id, crmId: saved.crmId, questions: input.questions?.length ?? 0 }, 'polling saved');
+  return ok(saved, warnings);
+}
