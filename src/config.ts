@@ -59,6 +59,13 @@ const EnvSchema = z.object({
   /** Cap on originates per second across all tasks; 0 = no limit. */
   DIALER_MAX_ORIGINATE_RATE: num(0, 100000).default(0),
   DIALER_SHUTDOWN_DEADLINE_SECONDS: num(0, 3600).default(30),
+  // --- Dialer engine (stasis/dialer) ----------------------------------------------------------
+  /** Device whose state says whether an extension agent is free; {exten} = the task's innerNum. */
+  DIALER_AGENT_DEVICE: z.string().includes('{exten}').default('PJSIP/{exten}'),
+  /** Never-dialed channel on which dialplan functions (DEVICE_STATE, QUEUE_MEMBER) are evaluated. */
+  DIALER_UTILITY_ENDPOINT: z.string().min(1).default('Local/echo@dialer-misc'),
+  /** Coarse safety re-evaluation of tasks and agents (seconds, not scaled); events do the real work. */
+  DIALER_SAFETY_TICK_SECONDS: num(0.05, 3600).default(5),
   /** Speeds up the dialer's own timers (question timeouts, retry intervals) for tests and demos. */
   DIALER_TIME_SCALE: num(0.0001, 1000).default(1),
 
@@ -106,6 +113,10 @@ function toConfig(e: z.infer<typeof EnvSchema>) {
       maxOriginateRate: e.DIALER_MAX_ORIGINATE_RATE,
       shutdownDeadlineSeconds: e.DIALER_SHUTDOWN_DEADLINE_SECONDS,
       timeScale: e.DIALER_TIME_SCALE,
+      // dialer engine
+      agentDevice: e.DIALER_AGENT_DEVICE,
+      utilityEndpoint: e.DIALER_UTILITY_ENDPOINT,
+      safetyTickSeconds: e.DIALER_SAFETY_TICK_SECONDS,
     },
     media: { ffmpegPath: e.FFMPEG_PATH },
     tts: { yandexApiKey: e.YANDEX_API_KEY, yandexUrl: e.YANDEX_TTS_URL, timeoutMs: e.YANDEX_TTS_TIMEOUT_MS },

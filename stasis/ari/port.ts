@@ -41,7 +41,9 @@ export type AriEventType = AriEvent['type'];
 export type AriResult<T = void> =
   | { ok: true; value: T }
   | { ok: false; error: 'gone' } // 404 on a channel / bridge / playback that does not exist (any more)
-  | { ok: false; error: 'failed'; status: number; message: string }; // other HTTP errors, transport down
+  // other HTTP errors, transport down. status 0 = no HTTP answer; notSent = the request provably never
+  // reached Asterisk (connection refused), so e.g. an originate can safely be tried again later.
+  | { ok: false; error: 'failed'; status: number; message: string; notSent?: boolean };
 
 export interface OriginateRequest {
   channelId: string; // chosen by us and stored before the request
@@ -57,6 +59,8 @@ export type HangupReason = 'normal' | 'busy' | 'congestion' | 'no_answer';
 export interface AriPort {
   readonly app: string;
   originate(req: OriginateRequest): Promise<AriResult<AriChannel>>;
+  /** POST /channels/create: a channel in our app that is never dialed (e.g. a utility channel for functions). */
+  createChannel(req: { channelId: string; endpoint: string }): Promise<AriResult<AriChannel>>;
   hangup(channelId: string, reason?: HangupReason): Promise<AriResult>;
   answer(channelId: string): Promise<AriResult>;
   /** Play one or more media URIs ("sound:/abs/path", no extension) under a playback id chosen by us. */

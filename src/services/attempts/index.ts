@@ -1,0 +1,3 @@
+/** Every database operation the dialer needs: pick, claim, record, retry, reconcile. */
+export * from './queries.js';
+export * from './record.js';

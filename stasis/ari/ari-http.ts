@@ -1,0 +1,66 @@
+import { Agent, request } from 'undici';
+import type { AriResult } from './port.js';
+
+/**
+ * Minimal ARI REST transport: typed outcomes instead of exceptions.
+ * - 2xx → ok (JSON body parsed when there is one)
+ * - 404 → 'gone' (the channel / bridge / playback does not exist)
+ * - other status → 'failed' with the status and Asterisk's message
+ * - no HTTP answer → 'failed' status 0; `notSent` when the connection was refused or never established,
+ *   i.e. Asterisk provably never saw the request.
+ */
+export interface AriHttp {
+  request<T>(method: string, path: string, query?: Record<string, string | number>, body?: unknown): Promise<AriResult<T>>;
+  close(): void;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function createAriHttp(o: { url: string; username: string; password: string; timeoutMs: number }): AriHttp {
+  const origin = new URL(o.url).origin;
+  const auth = 'Basic ' + Buffer.from(`${o.username}:${o.password}`).toString('base64');
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64, pipelining: 1, connectTimeout: 5_000 });
+
+  return {
+    async request<T>(method: string, path: string, query?: Record<string, string | number>, body?: unknown) {
+      let url = `${origin}/ari${path}`;
+      if (query && Object.keys(query).length) {
+        const qs = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) qs.set(k, String(v));
+        url += `?${qs}`;
+      }
+      try {
+        const res = await request(url, {
+          method: method as 'GET',
+          dispatcher,
+          headers: body !== undefined ? { authorization: auth, 'content-type': 'application/json' } : { authorization: auth },
+          body: body !== undefined ? JSON.stringify(body) : undefined,
+          headersTimeout: o.timeoutMs,
+          bodyTimeout: o.timeoutMs,
+        });
+        const text = await res.body.text();
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          return { ok: true, value: (text ? JSON.parse(text) : undefined) as T };
+        }
+        if (res.statusCode === 404) return { ok: false, error: 'gone' };
+        return { ok: false, error: 'failed', status: res.statusCode, message: messageOf(text) };
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        const message = err instanceof Error ? err.message : String(err);
+        return { ok: false, error: 'failed', status: 0, message: code ? `${code}: ${message}` : message, notSent: NOT_SENT_CODES.has(code) || undefined };
+      }
+    },
+    close() {
+      void dispatcher.close().catch(() => {});
+    },
+  };
+}
+
+function messageOf(text: string): string {
+  try {
+    const j = JSON.parse(text) as { message?: string; error?: string };
+    return j.message ?? j.error ?? text;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,160 @@
+import type { Logger } from '../../src/logger.js';
+import type { AriPort } from '../ari/port.js';
+
+/**
+ * Free agents per extension / queue, read the way a real Asterisk allows: dialplan functions evaluated on a
+ * channel (GET /asterisk/variable does not evaluate functions). A never-dialed utility channel
+ * (`Local/echo@dialer-misc`, created with channels/create) serves for reads outside calls.
+ * - extension: DEVICE_STATE(<agent device>) == NOT_INUSE → 1 free, else 0; kept current by DeviceStateChanged.
+ * - queue: QUEUE_MEMBER(<queue>,free); re-read on any device state change and when our own calls change.
+ */
+export interface AgentOptions {
+  ari: AriPort;
+  log: Logger;
+  queues: readonly string[];
+  agentDevice: string; // e.g. "PJSIP/{exten}"
+  utilityEndpoint: string;
+  onChange: () => void;
+}
+
+export class AgentAvailability {
+  private readonly free = new Map<string, number>();
+  private readonly watched = new Set<string>();
+  private readonly reading = new Map<string, Promise<number | undefined>>();
+  private readonly deviceToExten = new Map<string, string>();
+  private utilityId: string | undefined;
+  private utilityPending: Promise<string | undefined> | undefined;
+  private queueRefreshQueued = false;
+
+  constructor(private readonly o: AgentOptions) {}
+
+  isQueue(target: string) {
+    return this.o.queues.includes(target);
+  }
+  deviceOf(exten: string) {
+    return this.o.agentDevice.replaceAll('{exten}', exten);
+  }
+  /** Last known free-agent count, or undefined while unknown. */
+  known(target: string): number | undefined {
+    return this.free.get(target);
+  }
+
+  /** Start following a target (subscribe to its device state, first read). Idempotent and cheap. */
+  watch(target: string): void {
+    if (this.watched.has(target)) return;
+    this.watched.add(target);
+    if (!this.isQueue(target)) {
+      const dev = this.deviceOf(target);
+      this.deviceToExten.set(dev, target);
+      void this.o.ari.subscribe([`deviceState:${dev}`]).then((r) => {
+        if (!r.ok) this.o.log.warn({ device: dev, r }, 'could not subscribe to device state');
+      });
+    } else {
+      void this.subscribeQueueMembers(target);
+    }
+    void this.refresh(target);
+  }
+
+  /** Re-read every followed target (on reconnect and on the safety tick). */
+  refreshAll(): void {
+    for (const t of this.watched) void this.refresh(t);
+  }
+
+  /** Our own call to a target changed (agent leg rung, bridged, ended): queues must be re-read. */
+  ownCallChanged(target: string): void {
+    if (this.isQueue(target)) void this.refresh(target);
+  }
+
+  forgetUtilityChannel(): void {
+    this.utilityId = undefined;
+  }
+
+  onDeviceState(name: string, state: string): void {
+    const exten = this.deviceToExten.get(name);
+    if (exten !== undefined) {
+      const v = state === 'NOT_INUSE' ? 1 : 0;
+      if (this.free.get(exten) !== v) {
+        this.free.set(exten, v);
+        this.o.onChange();
+      }
+    }
+    // Any device may be a queue member: re-read queues once per burst of events.
+    if (!this.queueRefreshQueued && [...this.watched].some((t) => this.isQueue(t))) {
+      this.queueRefreshQueued = true;
+      setImmediate(() => {
+        this.queueRefreshQueued = false;
+        for (const t of this.watched) if (this.isQueue(t)) void this.refresh(t);
+      });
+    }
+  }
+
+  /** Read a target's free agents now, evaluated on `channelId` (e.g. the answered customer) or the utility channel. */
+  async readNow(target: string, channelId?: string): Promise<number | undefined> {
+    const fn = this.isQueue(target) ? `QUEUE_MEMBER(${target},free)` : `DEVICE_STATE(${this.deviceOf(target)})`;
+    let on = channelId ?? (await this.utility());
+    if (!on) return undefined;
+    let r = await this.o.ari.getVariable(on, fn);
+    if (!r.ok && r.error === 'gone' && !channelId) {
+      this.utilityId = undefined;
+      on = await this.utility();
+      if (!on) return undefined;
+      r = await this.o.ari.getVariable(on, fn);
+    }
+    if (!r.ok) return undefined;
+    if (this.isQueue(target)) {
+      const n = Number.parseInt(r.value, 10);
+      return Number.isFinite(n) && n > 0 ? n : 0;
+    }
+    return r.value.trim().toUpperCase() === 'NOT_INUSE' ? 1 : 0;
+  }
+
+  private refresh(target: string): Promise<number | undefined> {
+    const pending = this.reading.get(target);
+    if (pending) return pending;
+    const p = this.readNow(target)
+      .then((v) => {
+        if (v !== undefined && this.free.get(target) !== v) {
+          this.free.set(target, v);
+          this.o.onChange();
+        }
+        return v;
+      })
+      .finally(() => this.reading.delete(target));
+    this.reading.set(target, p);
+    return p;
+  }
+
+  private async subscribeQueueMembers(queue: string) {
+    const on = await this.utility();
+    if (!on) return;
+    const r = await this.o.ari.getVariable(on, `QUEUE_MEMBER_LIST(${queue})`);
+    if (!r.ok || !r.value) return;
+    const devices = r.value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (devices.length) await this.o.ari.subscribe(devices.map((d) => `deviceState:${d}`));
+  }
+
+  /** The utility channel's id, creating it when needed. */
+  utility(): Promise<string | undefined> {
+    if (this.utilityId) return Promise.resolve(this.utilityId);
+    if (this.utilityPending) return this.utilityPending;
+    const id = `dlr-util-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    this.utilityPending = this.o.ari
+      .createChannel({ channelId: id, endpoint: this.o.utilityEndpoint })
+      .then((r) => {
+        if (!r.ok) {
+          this.o.log.error({ endpoint: this.o.utilityEndpoint, r }, 'could not create the utility channel');
+          return undefined;
+        }
+        this.utilityId = id;
+        return id;
+      })
+      .finally(() => (this.utilityPending = undefined));
+    return this.utilityPending;
+  }
+
+  async close(): Promise<void> {
+    const id = this.utilityId;
+    this.utilityId = undefined;
+    if (id) await this.o.ari.hangup(id);
+  }
+}

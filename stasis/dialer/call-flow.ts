@@ -1,0 +1,184 @@
+import { ResultCode, RowState } from '../../src/domain/result-codes.js';
+import { getAttempt, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import type { CallSession } from '../session/call-session.js';
+import { connectAgent } from './agent-connect.js';
+import type { CallEntry } from './book.js';
+import { classifyUnanswered } from './classify.js';
+import type { DialerCore } from './core.js';
+import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
+import { finish, trail } from './record.js';
+
+/** Nominal margin over the ring timeout Asterisk applies, before we stop waiting ourselves. */
+const RING_GUARD_MS = 30_000;
+
+/**
+ * One attempt from originate to recorded result. The row is already claimed (CreateCallFile + channel id +
+ * originatedAt) and the call is in the book. Never throws.
+ */
+export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry): Promise<void> {
+  const { ari, config } = core;
+  const session = core.registry.create(call.channelId, { rowId: row.id, taskId: task.id });
+  const ev = LegEvidence.follow(session);
+  const ringSec = config.dialing.ringTimeoutSeconds;
+  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
+  const prefix = task.dialPrefix || config.dialing.defaultDialPrefix;
+  const endpoint = config.dialing.originateEndpoint.replaceAll('{prefix}', prefix).replaceAll('{number}', row.phone);
+
+  const r = await ari.originate({
+    channelId: call.channelId,
+    endpoint,
+    callerId: config.dialing.callerId || undefined,
+    timeoutSec: ringSec,
+    variables: {
+      AUTODIALER_TASK_ID: String(task.id),
+      AUTODIALER_ROW_ID: String(row.id),
+      AUTODIALER_ATTEMPT: String(row.attemptNumber),
+      OFF_ANSWER_SUB: '1',
+    },
+  });
+  if (!r.ok && r.error === 'failed') {
+    if (r.notSent) {
+      // Provably never reached Asterisk: not an attempt, the number is ready again.
+      session.end({ by: 'local' });
+      if (core.alive()) releaseAttempt(core.db, row.id, core.nowSec());
+      core.log.warn({ rowId: row.id, message: r.message }, 'originate not sent; number put back');
+      return;
+    }
+    if (!ev.sawDial && !ev.answered && session.ended === undefined) {
+      // Asterisk answered with an error, or the answer was lost: the call may or may not exist.
+      const still = await ari.getChannel(call.channelId);
+      if (!still.ok && !ev.answered && !session.ended) {
+        session.end({ by: 'local' });
+        finish(core, row.id, r.status >= 400 && r.status < 500 ? ResultCode.FAIL_ROUTE : ResultCode.FAIL, {
+          state: RowState.FAILED_ORIGINATE,
+          cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200),
+        });
+        return;
+      }
+    }
+  }
+  await followCustomer(core, task, row, call, session, ev, answered);
+}
+
+/** From "the customer is ringing" to the recorded result; also used to adopt a ringing call after a restart. */
+export async function followCustomer(
+  core: DialerCore,
+  task: TaskRow,
+  row: AttemptRow,
+  call: CallEntry,
+  session: CallSession,
+  ev: LegEvidence,
+  answered: Promise<'answered' | 'timeout' | 'gone'>,
+): Promise<void> {
+  const a = await answered;
+  if (a !== 'answered') {
+    if (a === 'timeout') await hangupAndWait(session);
+    const c = classifyUnanswered(ev);
+    finish(
+      core,
+      row.id,
+      c.result,
+      { state: RowState.END_CALL, outDialState: c.outDialState, hangupCause: c.hangupCause, cause: c.cause },
+      !c.retry,
+    );
+    return;
+  }
+
+  trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
+  const [linked, callid] = await Promise.all([
+    core.ari.getVariable(session.channelId, 'CHANNEL(linkedid)'),
+    core.ari.getVariable(session.channelId, 'CHANNEL(callid)'),
+  ]);
+  const ids = {
+    linkedId: linked.ok && linked.value ? linked.value : null,
+    verboseCallId: callid.ok && callid.value ? callid.value : null,
+  };
+  if (ids.linkedId || ids.verboseCallId) trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
+
+  if (task.innerNumType === 'polling') await pollingFlow(core, task, row, call, session, ev);
+  else await agentFlow(core, row, call, session, ev);
+}
+
+async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry, session: CallSession, ev: LegEvidence) {
+  trail(core, row.id, { state: RowState.EVENT_POLLING });
+  let params: Record<string, unknown> = {};
+  try {
+    const p = row.params ? JSON.parse(row.params) : {};
+    if (p && typeof p === 'object' && !Array.isArray(p)) params = p as Record<string, unknown>;
+  } catch {
+    // params that are not JSON are simply not available to the survey
+  }
+  const fresh = getAttempt(core.db, row.id);
+  const outcome = await core
+    .runSurvey(session, {
+      taskId: task.id,
+      taskResultId: row.id,
+      pollingId: Number(task.innerNum),
+      phone: row.phone,
+      phoneId: row.phoneId,
+      params,
+      linkedId: fresh?.linkedId ?? null,
+      verboseCallId: fresh?.verboseCallId ?? null,
+    })
+    .catch((err: unknown) => {
+      core.log.error({ err, rowId: row.id }, 'survey threw');
+      return { result: 'FAIL_POLLING' as const, reason: 'error' as const };
+    });
+
+  if (outcome.result === 'SUCCESS_POLLING') {
+    finish(core, row.id, ResultCode.SUCCESS_POLLING, { state: RowState.EVENT_POLLING_END });
+    if (outcome.dial && !session.ended) {
+      const target = outcome.dial.replace(/\D/g, '');
+      if (target) await connectAgent(core, session, call, target, row.phone);
+    }
+  } else {
+    finish(core, row.id, ResultCode.FAIL_POLLING, {
+      state: RowState.END_CALL,
+      hangupCause: session.ended?.cause ?? ev.cause ?? null,
+      cause: session.ended?.causeText ?? ev.causeText ?? null,
+    });
+  }
+  await hangupAndWait(session);
+}
+
+async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, session: CallSession, ev: LegEvidence) {
+  const target = call.target as string;
+  const free = await core.agents.readNow(target, session.channelId);
+  if (session.ended) {
+    // The customer left before we could ring anyone: the agent was never involved.
+    finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
+      state: RowState.END_CALL,
+      hangupCause: ev.cause ?? null,
+      cause: ev.causeText ?? null,
+    });
+    return;
+  }
+  if (!free) {
+    finish(core, row.id, ResultCode.FAIL_USER_BUSY, { state: RowState.ALL_USER_BUSY });
+    await hangupAndWait(session);
+    return;
+  }
+  trail(core, row.id, { state: RowState.START_DIAL });
+  const o = await connectAgent(core, session, call, target, row.phone);
+  switch (o.kind) {
+    case 'client-gone':
+      finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
+        state: RowState.END_CALL,
+        hangupCause: ev.cause ?? null,
+        cause: ev.causeText ?? null,
+      });
+      break;
+    case 'agent-failed':
+      finish(core, row.id, ResultCode.FAIL_USER_NO_ANSWER, { state: RowState.END_DIAL, inDialState: o.inDialState });
+      await hangupAndWait(session);
+      break;
+    case 'talked':
+      finish(core, row.id, o.hungUpFirst === 'client' ? ResultCode.SUCCESS_CLIENT_H : ResultCode.SUCCESS_USER_H, {
+        state: RowState.END_CALL,
+        inDialState: 'ANSWER',
+        hangupCause: ev.cause ?? null,
+        cause: ev.causeText ?? null,
+      });
+      break;
+  }
+}

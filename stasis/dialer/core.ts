@@ -1,0 +1,51 @@
+import type { Clock } from '../../src/clock.js';
+import type { Config } from '../../src/config.js';
+import type { Db } from '../../src/db/client.js';
+import type { Logger } from '../../src/logger.js';
+import type { DialerControl } from '../../src/ports.js';
+import type { AriPort } from '../ari/port.js';
+import type { SessionRegistry } from '../session/call-session.js';
+import type { RunSurvey } from '../survey/types.js';
+import type { AgentAvailability } from './agents.js';
+import type { CallBook } from './book.js';
+
+export interface DialerDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  ari: AriPort;
+  clock: Clock;
+  runSurvey: RunSurvey;
+  /** True when ARI is the built-in simulator (reported in status()). */
+  simulator: boolean;
+}
+
+export interface Dialer extends DialerControl {
+  start(): Promise<void>;
+  /** Graceful stop: no new calls; calls in flight finish until the deadline, then are hung up; all recorded. */
+  stop(): Promise<void>;
+  /** Stop at once without hanging up or recording anything (what a crash leaves behind); for tests. */
+  halt(): void;
+}
+
+/** What the parts of the dialer share. */
+export interface DialerCore {
+  config: Config;
+  db: Db;
+  log: Logger;
+  ari: AriPort;
+  clock: Clock;
+  runSurvey: RunSurvey;
+  registry: SessionRegistry;
+  book: CallBook;
+  agents: AgentAvailability;
+  /** Re-evaluate tasks soon (coalesced). */
+  kick(): void;
+  nowSec(): number;
+  /** Retry time for a task's tryInterval, scaled by DIALER_TIME_SCALE. */
+  retryAt(tryIntervalSec: number): number;
+  /** False after halt(): nothing may be written any more. */
+  alive(): boolean;
+}
+
+export const digitsOf = (s: string) => s.replace(/\D/g, '');

@@ -1,0 +1,130 @@
+import type { DialerStatus } from '../../src/ports.js';
+import { SessionRegistry } from '../session/call-session.js';
+import { AgentAvailability } from './agents.js';
+import { CallBook } from './book.js';
+import type { Dialer, DialerCore, DialerDeps } from './core.js';
+import { reconcile } from './reconcile.js';
+import { Scheduler } from './scheduler.js';
+import { drain } from './shutdown.js';
+
+export type { Dialer, DialerDeps } from './core.js';
+
+/**
+ * The dialer: turns open tasks into calls through ARI and records every attempt. See docs/dialer.md.
+ */
+export function createDialer(deps: DialerDeps): Dialer {
+  const { config, ari, clock } = deps;
+  const log = deps.log.child({ component: 'dialer' });
+  let connected = false;
+  let draining = false;
+  let halted = false;
+  let started = false;
+  let reconciling: Promise<void> | undefined;
+  let safetyTimer: NodeJS.Timeout | undefined;
+  const offs: (() => void)[] = [];
+
+  const book = new CallBook();
+  const registry = new SessionRegistry(ari, clock, log);
+  // eslint-disable-next-line prefer-const
+  let scheduler: Scheduler;
+  const agents = new AgentAvailability({
+    ari,
+    log,
+    queues: config.dialing.queues,
+    agentDevice: config.dialing.agentDevice,
+    utilityEndpoint: config.dialing.utilityEndpoint,
+    onChange: () => scheduler.kick(),
+  });
+  const core: DialerCore = {
+    config,
+    db: deps.db,
+    log,
+    ari,
+    clock,
+    runSurvey: deps.runSurvey,
+    registry,
+    book,
+    agents,
+    kick: () => scheduler.kick(),
+    nowSec: () => clock.now() / 1000,
+    retryAt: (tryIntervalSec) => Math.ceil((clock.now() + clock.scaled(tryIntervalSec * 1000)) / 1000),
+    alive: () => !halted,
+  };
+  scheduler = new Scheduler(core);
+
+  /** Reconcile, retrying until Asterisk answers; only then may new calls start. */
+  function resync(): Promise<void> {
+    if (reconciling) return reconciling;
+    scheduler.enabled = false;
+    reconciling = (async () => {
+      for (let delay = 200; !halted && !draining && connected; delay = Math.min(delay * 2, 5000)) {
+        if (await reconcile(core).catch((err: unknown) => (log.error({ err }, 'reconcile failed'), false))) {
+          agents.forgetUtilityChannel();
+          agents.refreshAll();
+          scheduler.enabled = !draining && !halted && connected;
+          scheduler.kick();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    })().finally(() => (reconciling = undefined));
+    return reconciling;
+  }
+
+  return {
+    tasksChanged: () => scheduler.kick(),
+    status: (): DialerStatus => ({
+      ari: connected ? 'connected' : 'disconnected',
+      simulator: deps.simulator,
+      callsInFlight: book.size,
+      draining,
+    }),
+
+    async start() {
+      if (started) return;
+      started = true;
+      offs.push(
+        ari.onEvent((e) => {
+          if (halted) return;
+          registry.dispatch(e);
+          if (e.type === 'DeviceStateChanged') agents.onDeviceState(e.device_state.name, e.device_state.state);
+        }),
+        ari.onConnection((s) => {
+          if (halted) return;
+          connected = s === 'connected';
+          if (connected) void resync();
+          else scheduler.enabled = false;
+        }),
+      );
+      const probe = await ari.listChannels();
+      connected = probe.ok;
+      if (connected) await resync();
+      else log.warn('ARI not reachable yet; dialing starts when it connects');
+      const tick = config.dialing.safetyTickSeconds * 1000;
+      safetyTimer = setInterval(() => {
+        if (!scheduler.enabled) return;
+        agents.refreshAll();
+        scheduler.kick();
+      }, tick);
+      safetyTimer.unref?.();
+    },
+
+    async stop() {
+      if (draining || halted) return;
+      draining = true;
+      scheduler.stop();
+      clearInterval(safetyTimer);
+      await drain(core, clock.scaled(config.dialing.shutdownDeadlineSeconds * 1000));
+      await agents.close();
+      for (const off of offs.splice(0)) off();
+    },
+
+    halt() {
+      halted = true;
+      scheduler.stop();
+      clearInterval(safetyTimer);
+      for (const off of offs.splice(0)) off();
+      for (const s of registry.all()) s.end({ by: 'local' });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { ResultCode, RowState } from '../../src/domain/result-codes.js';
+import { claimedOpenAttempts, getTask, releaseAttempt, type AttemptRow } from '../../src/services/attempts/index.js';
+import type { CallEntry } from './book.js';
+import { followCustomer } from './call-flow.js';
+import { digitsOf, type DialerCore } from './core.js';
+import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
+import { finish } from './record.js';
+
+/**
+ * Reconciliation, at start-up and after every ARI reconnect: make the database and Asterisk agree.
+ * - a claimed row whose originate was never sent (no originatedAt) → ready again (it was never an attempt);
+ * - a row whose channel is still alive → adopted: still ringing → followed like any call; already answered
+ *   (a survey or bridge we can no longer drive) → hung up and recorded from the evidence;
+ * - a row whose channel is gone → a terminal result from the evidence; it is never dialed again as such;
+ * - calls we were following whose channel vanished while we were disconnected → ended, and so recorded.
+ * Returns false when Asterisk could not be asked (the caller retries).
+ */
+export async function reconcile(core: DialerCore): Promise<boolean> {
+  const list = await core.ari.listChannels();
+  if (!list.ok) return false;
+  const alive = new Map(list.value.map((c) => [c.id, c]));
+
+  for (const s of core.registry.all()) {
+    if (!alive.has(s.channelId)) s.end({ by: 'remote', causeText: 'gone while ARI was disconnected' });
+  }
+
+  const followed = new Set<string>();
+  for (const row of claimedOpenAttempts(core.db)) {
+    if (core.book.has(row.id)) {
+      followed.add(row.callFile ?? '');
+      continue;
+    }
+    if (row.originatedAt === null || !row.callFile) {
+      releaseAttempt(core.db, row.id, core.nowSec());
+      core.log.info({ rowId: row.id }, 'reconcile: originate never sent, number is ready again');
+      continue;
+    }
+    const ch = alive.get(row.callFile);
+    if (ch) {
+      followed.add(row.callFile);
+      adopt(core, row, ch.state);
+    } else {
+      const r = evidenceResult(row);
+      finish(core, row.id, r.result, { state: r.state, cause: row.cause ?? 'channel gone after restart' });
+      core.log.info({ rowId: row.id, result: r.result }, 'reconcile: channel gone, recorded');
+    }
+  }
+
+  // Agent legs (and anything else of ours) left without a call we follow: hang them up.
+  for (const id of alive.keys()) {
+    if (!id.startsWith('dlr-') || id.startsWith('dlr-util-') || core.registry.get(id)) continue;
+    const base = id.endsWith('-agent') ? id.slice(0, -'-agent'.length) : id;
+    if (followed.has(base) && core.registry.get(base)) continue;
+    void core.ari.hangup(id);
+  }
+  core.kick();
+  return true;
+}
+
+function evidenceResult(row: AttemptRow): { result: string; state: string } {
+  if (row.state === RowState.EVENT_POLLING) return { result: ResultCode.FAIL_POLLING, state: RowState.END_CALL };
+  if (row.inDialState === 'ANSWER') return { result: ResultCode.SUCCESS, state: RowState.END_CALL };
+  if (row.state === RowState.CREATE_CALL_FILE) return { result: ResultCode.FAIL, state: RowState.FAILED_ORIGINATE };
+  return { result: ResultCode.FAIL, state: RowState.END_CALL };
+}
+
+function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
+  const task = getTask(core.db, row.taskId);
+  const target = task && task.innerNumType !== 'polling' ? digitsOf(task.innerNum) || undefined : undefined;
+  const call: CallEntry = { rowId: row.id, taskId: row.taskId, clientId: row.clientId, target, channelId: row.callFile!, bridged: false };
+  core.book.add(call);
+  const session = core.registry.create(call.channelId, { rowId: row.id, adopted: true });
+  const ev = LegEvidence.follow(session);
+  core.log.info({ rowId: row.id, channelState }, 'reconcile: adopting a live call');
+
+  const flow = async () => {
+    if (channelState !== 'Up' && task) {
+      await followCustomer(core, task, row, call, session, ev, waitAnswered(session, (core.config.dialing.ringTimeoutSeconds + 30) * 1000));
+      return;
+    }
+    // Answered before the restart: whatever ran on it (survey, bridge) cannot be resumed.
+    await hangupAndWait(session);
+    const r = evidenceResult(row);
+    finish(core, row.id, r.result, {
+      state: RowState.END_CALL,
+      cause: 'hung up after restart',
+    });
+  };
+  call.done = flow()
+    .catch((err: unknown) => core.log.error({ err, rowId: row.id }, 'adopted call failed'))
+    .finally(() => {
+      core.book.remove(call);
+      core.kick();
+    });
+}
