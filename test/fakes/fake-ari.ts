@@ -75,6 +75,10 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
     async originate() {
       return { ok: false, error: 'failed', status: 501, message: 'fake' };
     },
+    async createChannel(req) {
+      record('createChannel', req);
+      return ok(fake.addChannel(req.channelId));
+    },
     async hangup(channelId) {
       record('hangup', channelId);
       if (!channels.has(channelId)) return gone;
