@@ -25,6 +25,8 @@ export interface FakeAri extends AriPort {
   hangupRemote(channelId: string): void;
   /** Called whenever a playback starts (after PlaybackStarted). */
   onPlay?: (channelId: string, uri: string, playbackId: string) => void;
+  /** Originated channels answer at once (StasisStart), then this is called. */
+  onAnswered?: (channelId: string, endpoint: string) => void;
 }
 
 export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
@@ -72,8 +74,14 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
       emit({ type: 'StasisEnd', channel });
       emit({ type: 'ChannelDestroyed', channel, cause: 16, cause_txt: 'Normal Clearing' });
     },
-    async originate() {
-      return { ok: false, error: 'failed', status: 501, message: 'fake' };
+    async originate(req) {
+      record('originate', req);
+      const channel = fake.addChannel(req.channelId);
+      setImmediate(() => {
+        emit({ type: 'StasisStart', channel, args: [] });
+        fake.onAnswered?.(req.channelId, req.endpoint);
+      });
+      return ok(channel);
     },
     async createChannel(req) {
       record('createChannel', req);
@@ -113,8 +121,11 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
       finish(playbackId, 'done');
       return ok(undefined);
     },
-    async getVariable() {
-      return ok('');
+    async getVariable(channelId, variable) {
+      if (!channels.has(channelId)) return gone;
+      if (variable === 'CHANNEL(linkedid)') return ok(`linked-${channelId}`);
+      if (variable === 'CHANNEL(callid)') return ok(`[C-${channelId.slice(-6)}]`);
+      return ok(variable.startsWith('QUEUE_MEMBER') ? '1' : '');
     },
     async setVariable() {
       return ok(undefined);
