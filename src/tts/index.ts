@@ -65,7 +65,7 @@ export function createTts(config: Config['tts'], dataDir: string, log: Logger): 
       const errors: string[] = [];
       const warnings: string[] = [];
       for (const [i, p] of prompts.entries()) {
-        const label = p.label ?? `prompt ${i + 1}`;
+        const label = p.label ?? `prompt ${i + 1} (${excerpt(p.text)})`;
         if (!client) {
           warnings.push(`text-to-speech is not configured (YANDEX_API_KEY): ${label} will play a beep`);
           continue;
@@ -78,4 +78,10 @@ export function createTts(config: Config['tts'], dataDir: string, log: Logger): 
   };
 
   return { configured: !!client, cacheDir: cache.dir, synthesize, preparer };
+}
+
+/** The start of a prompt's text, to name it in a message. */
+function excerpt(text: string): string {
+  const t = speakableText(text);
+  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
 }

@@ -162,7 +162,7 @@ describe('preparing prompts when a polling is saved', () => {
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([
       'text-to-speech is not configured (YANDEX_API_KEY): question 1 will play a beep',
-      'text-to-speech is not configured (YANDEX_API_KEY): prompt 2 will play a beep',
+      'text-to-speech is not configured (YANDEX_API_KEY): prompt 2 ("Ещё") will play a beep',
     ]);
     expect(fake.requests).toHaveLength(0);
     env.cleanup();
