@@ -1,0 +1,82 @@
+/**
+ * The crash run shared by test/faults/crash.test.ts (CI size) and scripts/crash-test.ts (full size): a campaign
+ * on the simulator, the service SIGKILLed at seeded random moments and restarted each time, then verified.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '../../../sim/index.js';
+import { allResultsFromApi, createCampaign, prng, readDb, verifyCampaign, waitCampaignDone, type Verdict } from './campaign.js';
+import { freePort, sleep, startService, type RunningService } from './service.js';
+
+export interface CrashOptions {
+  numbers: number;
+  kills: number;
+  seed: number;
+  timeScale: number;
+  /** Kill moments are drawn uniformly from this range after each (re)start. */
+  killAfterMs: [number, number];
+  channelsPerTask?: number;
+  doneTimeoutMs: number;
+  keepDir?: boolean;
+  progress?: (line: string) => void;
+}
+
+export interface CrashReport extends Verdict {
+  kills: { afterMs: number; callsUp: number; restartMs: number }[];
+  exitCode: number | null;
+  wallMs: number;
+  dataDir: string;
+}
+
+export async function runCrashTest(o: CrashOptions): Promise<CrashReport> {
+  const started = Date.now();
+  const say = o.progress ?? (() => {});
+  const rnd = prng(o.seed ^ 0x9e3779b9);
+  const dataDir = mkdtempSync(join(tmpdir(), 'autodialer-crash-'));
+  const sim = await startSimulator({ port: 0, timeScale: o.timeScale, seed: o.seed, username: 'crash', password: 'crash' });
+  const svcOpts = {
+    ariUrl: sim.url,
+    ariUsername: 'crash',
+    ariPassword: 'crash',
+    dataDir,
+    timeScale: o.timeScale,
+    httpPort: await freePort(),
+    env: { DIALER_SHUTDOWN_DEADLINE_SECONDS: '30' },
+  };
+  const ours = () => sim.world.channels().filter((c: { id: string }) => /^dlr-\d/.test(c.id)).length;
+  let svc: RunningService | undefined;
+  try {
+    svc = await startService(svcOpts);
+    const { plan, taskIds } = await createCampaign(svc.url, sim, o.numbers, o.seed, o.channelsPerTask);
+    say(`campaign created: ${o.numbers} numbers in ${taskIds.length} tasks`);
+    const kills: CrashReport['kills'] = [];
+    for (let k = 0; k < o.kills; k++) {
+      const afterMs = Math.round(o.killAfterMs[0] + rnd() * (o.killAfterMs[1] - o.killAfterMs[0]));
+      await sleep(afterMs);
+      const callsUp = ours();
+      svc.child.kill('SIGKILL');
+      await svc.exited;
+      await sleep(Math.round(rnd() * 300)); // down for a moment: calls in flight go on without us
+      const t0 = Date.now();
+      svc = await startService(svcOpts);
+      kills.push({ afterMs, callsUp, restartMs: Date.now() - t0 });
+      say(`kill ${k + 1}/${o.kills} after ${afterMs} ms with ${callsUp} calls up; back in ${Date.now() - t0} ms`);
+    }
+    await waitCampaignDone(svc.url, o.doneTimeoutMs);
+    say('campaign finished; reading results');
+    const fromApi = await allResultsFromApi(svc.url);
+    svc.child.kill('SIGTERM');
+    const { code } = await svc.exited;
+    svc = undefined;
+    const verdict = verifyCampaign(sim, plan, taskIds, readDb(dataDir), fromApi);
+    return { ...verdict, kills, exitCode: code, wallMs: Date.now() - started, dataDir };
+  } finally {
+    if (svc) {
+      svc.child.kill('SIGKILL');
+      await svc.exited;
+    }
+    await sim.stop();
+    if (!o.keepDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The SERVICE as a real child process (`node --import tsx stasis/main.ts`, the same code `npm start` runs), so
+ * the fault suites can SIGKILL / SIGTERM it. Started with `node` directly, not through the tsx CLI, because the
+ * CLI is a wrapper process that cannot pass SIGKILL on to the service it spawned.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BASE = '/pbxcore/api/module-dialer/v1';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceOptions {
+  ariUrl: string;
+  ariUsername: string;
+  ariPassword: string;
+  dataDir: string;
+  timeScale: number;
+  httpPort: number;
+  env?: Record<string, string>;
+}
+
+export interface RunningService {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawn the service and wait until /health answers. Output goes to <dataDir>/service.log (appended). */
+export async function startService(o: ServiceOptions, readyTimeoutMs = 20_000): Promise<RunningService> {
+  mkdirSync(o.dataDir, { recursive: true });
+  const logFile = createWriteStream(join(o.dataDir, 'service.log'), { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'stasis/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ARI_URL: o.ariUrl,
+      ARI_USERNAME: o.ariUsername,
+      ARI_PASSWORD: o.ariPassword,
+      DIALER_DATA_DIR: o.dataDir,
+      DIALER_TIME_SCALE: String(o.timeScale),
+      DIALER_HTTP_HOST: '127.0.0.1',
+      DIALER_HTTP_PORT: String(o.httpPort),
+      DIALER_TIMEZONE: 'UTC',
+      DIALER_LOG_LEVEL: 'info',
+      DIALER_SAFETY_TICK_SECONDS: '1',
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(logFile, { end: false });
+  child.stderr!.pipe(logFile, { end: false });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // let the pipes drain before closing the log
+      setTimeout(() => logFile.end(), 50);
+      resolve({ code, signal });
+    }),
+  );
+  const url = `http://127.0.0.1:${o.httpPort}`;
+  const end = Date.now() + readyTimeoutMs;
+  let dead = false;
+  void exited.then(() => (dead = true));
+  for (;;) {
+    if (dead) throw new Error(`service exited during start-up; see ${join(o.dataDir, 'service.log')}`);
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) {
+      child.kill('SIGKILL');
+      throw new Error(`service did not become ready in ${readyTimeoutMs} ms; see ${join(o.dataDir, 'service.log')}`);
+    }
+    await sleep(50);
+  }
+  return { url, child, exited };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** JSON request from loopback (no credentials needed). */
+export async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await fetch(url + (path.startsWith('/') && !path.startsWith(BASE) ? BASE + path : path), {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (r.status >= 500) throw new Error(`${method} ${path}: HTTP ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
