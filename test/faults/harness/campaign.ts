@@ -143,6 +143,14 @@ export function readDb(dataDir: string) {
   }
 }
 
+/** Channels the dialer created that the simulator still has (customer calls, agent legs, utility). */
+export function liveChannelsOfOurs(sim: Simulator, customerOnly = false): string[] {
+  return sim.world
+    .channels()
+    .map((c) => String(c.id))
+    .filter((id) => (customerOnly ? /^dlr-\d+-\d+-[a-z0-9]+$/.test(id) : id.startsWith('dlr-')));
+}
+
 export interface Verdict {
   problems: string[];
   figures: Record<string, number | string>;
@@ -200,7 +208,7 @@ export function verifyCampaign(sim: Simulator, plan: CampaignPlan, taskIds: numb
   const byCallFile = new Map(rows.filter((r) => r.callFile).map((r) => [r.callFile!, r]));
   say('calls with no attempt row', accepted.filter((c) => !byCallFile.has(c.channelId)).map((c) => c.channelId));
   // 6. No call of ours is left up in Asterisk.
-  say('channels of ours left up', sim.world.channels().filter((c: { id: string }) => c.id.startsWith('dlr-')).map((c: { id: string }) => c.id));
+  say('channels of ours left up', liveChannelsOfOurs(sim));
   // 7. The results API shows every row with its result.
   say('rows missing from GET /results', rows.filter((r) => !fromApi.has(r.id)).map((r) => r.id));
   say('rows whose API result differs', rows.filter((r) => fromApi.has(r.id) && fromApi.get(r.id)!.result !== r.result).map((r) => r.id));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../../sim/index.js';
-import { allResultsFromApi, createCampaign, prng, readDb, verifyCampaign, waitCampaignDone, type Verdict } from './campaign.js';
+import { allResultsFromApi, liveChannelsOfOurs, createCampaign, prng, readDb, verifyCampaign, waitCampaignDone, type Verdict } from './campaign.js';
 import { freePort, sleep, startService, type RunningService } from './service.js';
 
 export interface CrashOptions {
@@ -44,7 +44,7 @@ export async function runCrashTest(o: CrashOptions): Promise<CrashReport> {
     httpPort: await freePort(),
     env: { DIALER_SHUTDOWN_DEADLINE_SECONDS: '30' },
   };
-  const ours = () => sim.world.channels().filter((c: { id: string }) => /^dlr-\d/.test(c.id)).length;
+  const ours = () => liveChannelsOfOurs(sim, true).length;
   let svc: RunningService | undefined;
   try {
     svc = await startService(svcOpts);
