@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { CallLog, type CallRecord } from '../../../sim/call-log.js';
 import type { Simulator } from '../../../sim/index.js';
 import { api, sleep } from './service.js';
 
@@ -59,8 +60,13 @@ function numberEntries(nums: string[]) {
   return nums.map((n, i) => ((i >> 1) % 10 === 0 ? { number: n, clientId: `client-${n.slice(2, -2)}-${i >> 1}` } : n));
 }
 
-export async function createCampaign(url: string, sim: Simulator, numbers: number, seed: number, channelsPerTask?: number) {
+/** Agents answer after 1 s and hang up 4 s later, so extension tasks move. Per simulator (a restarted one too). */
+export function setUpWorld(sim: Simulator): void {
   for (const a of AGENTS) sim.world.setAgent(a, { answerAfterMs: 1000, hangupAfterMs: 4000 });
+}
+
+export async function createCampaign(url: string, sim: Simulator, numbers: number, seed: number, channelsPerTask?: number) {
+  setUpWorld(sim);
   const polling = await api(url, 'POST', '/polling', {
     name: 'crash survey',
     questions: [
@@ -151,6 +157,25 @@ export function liveChannelsOfOurs(sim: Simulator, customerOnly = false): string
     .filter((id) => (customerOnly ? /^dlr-\d+-\d+-[a-z0-9]+$/.test(id) : id.startsWith('dlr-')));
 }
 
+/** What Asterisk saw: every originate/create request, and the channels of ours still up at the end. */
+export interface Witness {
+  log: CallLog;
+  liveOurs: string[];
+}
+
+/**
+ * The witness over one or more simulator lifetimes. A simulator that was stopped took its calls with it:
+ * those calls end at its stop time (as when Asterisk restarts).
+ */
+export function witnessOf(lives: { sim: Simulator; stoppedAt?: number }[]): Witness {
+  const log = new CallLog();
+  for (const { sim, stoppedAt } of lives) {
+    for (const r of sim.world.callLog) log.add(stoppedAt !== undefined && r.endedAt === undefined ? { ...r, endedAt: stoppedAt } : { ...r });
+  }
+  const last = lives[lives.length - 1]!;
+  return { log, liveOurs: last.stoppedAt === undefined ? liveChannelsOfOurs(last.sim) : [] };
+}
+
 export interface Verdict {
   problems: string[];
   figures: Record<string, number | string>;
@@ -160,20 +185,20 @@ export interface Verdict {
  * The invariants of a campaign that went through faults. `problems` lists every broken one (empty = proven);
  * the witness is the simulator's call log, not the dialer's own bookkeeping.
  */
-export function verifyCampaign(sim: Simulator, plan: CampaignPlan, taskIds: number[], db: ReturnType<typeof readDb>, fromApi: Map<number, { result: string }>): Verdict {
+export function verifyCampaign(witness: Witness, plan: CampaignPlan, taskIds: number[], db: ReturnType<typeof readDb>, fromApi: Map<number, { result: string }>): Verdict {
   const problems: string[] = [];
   const say = (what: string, items: unknown[]) => {
     if (items.length) problems.push(`${what}: ${items.length} (e.g. ${JSON.stringify(items.slice(0, 3))})`);
   };
-  const log = sim.world.callLog;
+  const log: CallRecord[] = witness.log.records;
   const customerCalls = log.filter((c) => c.mode === 'originate' && c.endpoint.includes('@outgoing'));
   const accepted = customerCalls.filter((c) => !c.rejected);
   const customerNumbers = new Set(plan.tasks.flatMap((t) => t.numbers));
 
   // 1. No number in two calls at once.
-  say('numbers in two calls at once', sim.world.overlappingNumbers().filter((o) => customerNumbers.has(o.number)));
+  say('numbers in two calls at once', witness.log.overlappingNumbers().filter((o) => customerNumbers.has(o.number)));
   // 2. No channel id and no attempt (row + attempt number) originated twice.
-  say('channel ids originated twice', sim.world.duplicateChannelIds());
+  say('channel ids originated twice', witness.log.duplicateChannelIds());
   const attempts = new Map<string, number>();
   for (const c of customerCalls) {
     const m = /^dlr-(\d+)-(\d+)-/.exec(c.channelId);
@@ -208,7 +233,7 @@ export function verifyCampaign(sim: Simulator, plan: CampaignPlan, taskIds: numb
   const byCallFile = new Map(rows.filter((r) => r.callFile).map((r) => [r.callFile!, r]));
   say('calls with no attempt row', accepted.filter((c) => !byCallFile.has(c.channelId)).map((c) => c.channelId));
   // 6. No call of ours is left up in Asterisk.
-  say('channels of ours left up', liveChannelsOfOurs(sim));
+  say('channels of ours left up', witness.liveOurs);
   // 7. The results API shows every row with its result.
   say('rows missing from GET /results', rows.filter((r) => !fromApi.has(r.id)).map((r) => r.id));
   say('rows whose API result differs', rows.filter((r) => fromApi.has(r.id) && fromApi.get(r.id)!.result !== r.result).map((r) => r.id));

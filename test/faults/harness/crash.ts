@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../../sim/index.js';
-import { allResultsFromApi, liveChannelsOfOurs, createCampaign, prng, readDb, verifyCampaign, waitCampaignDone, type Verdict } from './campaign.js';
+import { allResultsFromApi, liveChannelsOfOurs, witnessOf, createCampaign, prng, readDb, verifyCampaign, waitCampaignDone, type Verdict } from './campaign.js';
 import { freePort, sleep, startService, type RunningService } from './service.js';
 
 export interface CrashOptions {
@@ -69,7 +69,7 @@ export async function runCrashTest(o: CrashOptions): Promise<CrashReport> {
     svc.child.kill('SIGTERM');
     const { code } = await svc.exited;
     svc = undefined;
-    const verdict = verifyCampaign(sim, plan, taskIds, readDb(dataDir), fromApi);
+    const verdict = verifyCampaign(witnessOf([{ sim }]), plan, taskIds, readDb(dataDir), fromApi);
     return { ...verdict, kills, exitCode: code, wallMs: Date.now() - started, dataDir };
   } finally {
     if (svc) {
