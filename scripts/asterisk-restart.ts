@@ -13,6 +13,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'time-scale': { type: 'string', default: '0.02' },
     channels: { type: 'string', default: '40' },
+    'after-min-ms': { type: 'string', default: '2000' },
+    'after-max-ms': { type: 'string', default: '8000' },
   },
 });
 
@@ -21,7 +23,7 @@ const report = await runAsteriskOutage({
   outages: Number(values.outages),
   seed: Number(values.seed),
   timeScale: Number(values['time-scale']),
-  outageAfterMs: [2000, 8000],
+  outageAfterMs: [Number(values['after-min-ms']), Number(values['after-max-ms'])],
   downMs: [500, 5000],
   channelsPerTask: Number(values.channels),
   doneTimeoutMs: 30 * 60_000,

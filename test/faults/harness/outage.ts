@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../sim/index.js';
 import { allResultsFromApi, createCampaign, liveChannelsOfOurs, prng, readDb, setUpWorld, verifyCampaign, waitCampaignDone, witnessOf, type Verdict } from './campaign.js';
-import { api, freePort, sleep, startService, type RunningService } from './service.js';
+import { freePort, sleep, startService, type RunningService } from './service.js';
 
 export interface OutageOptions {
   numbers: number;
@@ -70,8 +70,8 @@ export async function runAsteriskOutage(o: OutageOptions): Promise<OutageReport>
     }
     await waitCampaignDone(svc.url, o.doneTimeoutMs);
     const fromApi = await allResultsFromApi(svc.url);
-    const health = await api(svc.url, 'GET', '/health');
-    if (health.dialer.ari !== 'connected') throw new Error(`ARI state at the end: ${health.dialer.ari}`);
+    const ari = await ariState(svc.url);
+    if (ari !== 'connected') throw new Error(`ARI state at the end: ${ari}`);
     svc.child.kill('SIGTERM');
     const { code } = await svc.exited;
     svc = undefined;
