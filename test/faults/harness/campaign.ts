@@ -135,13 +135,15 @@ export interface DbRow {
   state: string;
   result: string;
   callFile: string | null;
+  /** Unix seconds (float) when the attempt was claimed, just before its originate. */
+  originatedAt: number | null;
   closeTime: number;
 }
 
 export function readDb(dataDir: string) {
   const db = new Database(join(dataDir, 'autodialer.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT id, taskId, phone, attemptNumber, state, result, callFile, closeTime FROM task_results').all() as DbRow[];
+    const rows = db.prepare('SELECT id, taskId, phone, attemptNumber, state, result, callFile, originatedAt, closeTime FROM task_results').all() as DbRow[];
     const tasks = db.prepare('SELECT id, state, maxAttempt FROM tasks').all() as { id: number; state: number; maxAttempt: number }[];
     return { rows, tasks };
   } finally {
