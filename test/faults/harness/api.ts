@@ -1,0 +1,56 @@
+/**
+ * In-process API for the hostile-input and security suites: createApp over a fresh env, requests through
+ * app.request (from loopback unless told otherwise), and a snapshot of everything a request could write.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../../../src/api/app.js';
+import { freshEnv } from '../../helpers/env.js';
+import { fakeConverter, fakeDialer, fakePrompts, fromAddress } from '../../api/helpers.js';
+
+export const BASE = '/pbxcore/api/module-dialer/v1';
+export const LOCAL = fromAddress('127.0.0.1');
+export const REMOTE = fromAddress('198.51.100.23');
+
+export function apiUnderTest(env: Record<string, string> = {}, nowMs?: () => number) {
+  const e = freshEnv(env);
+  const app = createApp({ config: e.config, db: e.db, log: e.log, dialer: fakeDialer(), audio: fakeConverter(), prompts: fakePrompts(), nowMs });
+
+  async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}, from = LOCAL) {
+    const res = await app.request(path, { method, body, headers }, from);
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  /** Row counts + a checksum of every table, and the files under the data dir (names + sizes). */
+  function snapshot(): string {
+    const h = createHash('sha256');
+    const tables = e.db.$client
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[];
+    for (const { name } of tables) {
+      const rows = e.db.$client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+      h.update(`${name}:${rows.length}:${JSON.stringify(rows)}\n`);
+    }
+    const walk = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const f of readdirSync(dir).sort()) {
+        const p = join(dir, f);
+        const st = statSync(p);
+        if (st.isDirectory()) walk(p);
+        else if (!f.includes('.sqlite')) h.update(`${p}:${st.size}\n`);
+      }
+    };
+    walk(e.dir);
+    return h.digest('hex');
+  }
+
+  return { ...e, app, send, snapshot };
+}
