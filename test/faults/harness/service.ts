@@ -24,9 +24,10 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServiceOptions {
-  ariUrl: string;
-  ariUsername: string;
-  ariPassword: string;
+  /** Absent: the service starts its built-in simulator (SIM_* variables in env). */
+  ariUrl?: string;
+  ariUsername?: string;
+  ariPassword?: string;
   dataDir: string;
   timeScale: number;
   httpPort: number;
@@ -48,9 +49,9 @@ export async function startService(o: ServiceOptions, readyTimeoutMs = 20_000): 
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      ARI_URL: o.ariUrl,
-      ARI_USERNAME: o.ariUsername,
-      ARI_PASSWORD: o.ariPassword,
+      ...(o.ariUrl ? { ARI_URL: o.ariUrl } : {}),
+      ARI_USERNAME: o.ariUsername ?? 'asterisk',
+      ARI_PASSWORD: o.ariPassword ?? 'asterisk',
       DIALER_DATA_DIR: o.dataDir,
       DIALER_TIME_SCALE: String(o.timeScale),
       DIALER_HTTP_HOST: '127.0.0.1',
