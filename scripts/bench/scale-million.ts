@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'per-task': { type: 'string', default: '10000' },
     'rss-seconds': { type: 'string', default: '30' },
     keep: { type: 'boolean', default: false },
+    /** e.g. "--max-old-space-size=96": shows whether the heap is retained or only collected lazily. */
+    'node-options': { type: 'string', default: '' },
   },
 });
 const tasks = Number(values.tasks);
@@ -53,7 +55,7 @@ for (let r = 0; r < 20; r++) {
   pass.push(performance.now() - t0);
 }
 pass.sort((a, b) => a - b);
-out(`${'a scheduler pass: one selection in each of the tasks'.padEnd(58)} n=20  p50 ${ms(pass[10]!)}  p99 ${ms(pass[19]!)}`);
+out(`${'a scheduler pass: select + claim once in each of the tasks'.padEnd(58)} n=20  p50 ${ms(pass[10]!)}  p99 ${ms(pass[19]!)}`);
 // Leave the database as a campaign would be: bench claims undone.
 db.$client.prepare(`UPDATE task_results SET state = 'CreateTask', callFile = NULL, originatedAt = NULL WHERE callFile LIKE 'bench-%'`).run();
 db.$client.pragma('wal_checkpoint(TRUNCATE)');
@@ -67,7 +69,7 @@ const rssMb = (pid: number) => {
 // The simulator runs in this process (ARI_URL), so the service's RSS is the service alone.
 const sim = await startSimulator({ port: 0, timeScale: 0.05, username: 'scale', password: 'scale' });
 const svc = await startService(
-  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), env: { DIALER_LOG_LEVEL: 'warn' } },
+  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), env: { DIALER_LOG_LEVEL: 'warn', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) } },
   120_000,
 );
 const pid = svc.child.pid!;
@@ -101,7 +103,7 @@ const check = openDb(dbFileIn(dir));
 const dialed = (check.$client.prepare(`SELECT COUNT(*) AS n FROM task_results WHERE callFile IS NOT NULL`).get() as { n: number }).n;
 check.$client.close();
 out(`service RSS (running process: node --import tsx stasis/main.ts = npm start; simulator in another process; ${rows} rows):`);
-out(`  after start ${afterStart.toFixed(1)} MB`);
+out(`  after start ${afterStart.toFixed(1)} MB${values['node-options'] ? ` (NODE_OPTIONS ${values['node-options']})` : ''}`);
 out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB`);
 out(`  dialing + ${withReads.reads} API reads (GET /task, GET /task/{id} of ${perTask} rows, GET /results/0), ${seconds} s: p50 ${withReads.p50.toFixed(1)} MB, max ${withReads.max.toFixed(1)} MB   (target < 200 MB)`);
 out(`  calls originated: ${dialed}; calls in flight at the end: ${health.dialer.callsInFlight}`);
