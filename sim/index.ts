@@ -58,6 +58,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stop: () =>
       new Promise<void>((resolve) => {
         engine.clock.cancelAll();
+        simWorld.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
