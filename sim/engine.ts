@@ -110,6 +110,11 @@ export class Engine {
     ch.cancels.add(cancel);
   }
 
+  /** A scripted delay plus seeded jitter (world.jitterMs); zero stays zero so "at once" stays at once. */
+  jitter(ms: number): number {
+    return ms > 0 && this.world.jitterMs > 0 ? ms + Math.floor(this.clock.random() * this.world.jitterMs) : ms;
+  }
+
   emitDtmf(ch: SimChannel, digits: string): void {
     let delay = 0;
     for (const digit of digits) {
