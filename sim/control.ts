@@ -1,0 +1,141 @@
+/**
+ * Scripting the world from a test (in-process `world`) or another process (HTTP under /sim/,
+ * outside /ari so the dialer can never reach it by accident).
+ *
+ *   GET  /sim/calls                       call log witness (+ duplicates, overlaps)
+ *   PUT  /sim/customers/{number}          body: CustomerScenario  (DELETE: back to the last-digit default)
+ *   PUT  /sim/agents/{ext}                body: Partial<AgentBehaviour>
+ *   PUT  /sim/trunk?mode=local|sip
+ *   PUT  /sim/queues/{queue}/members      body: {"members": ["201","202"]}
+ *   GET  /sim/channels                    live channels
+ *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
+ *   POST /sim/reset                       forget customer scenarios and the call log
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { CallRecord } from './call-log.js';
+import type { SimContext } from './context.js';
+import type { ControlHandler } from './http-server.js';
+import type { SimEvent } from './events.js';
+import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMode } from './world.js';
+
+const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated', 'noRoute', 'providerDown'];
+
+export class SimWorld {
+  private readonly lag = monitorEventLoopDelay({ resolution: 1 });
+  constructor(private readonly ctx: SimContext) {
+    this.lag.enable();
+  }
+
+  /** Load figures of the simulator's own process (GET /sim/stats). */
+  stats() {
+    const ms = (n: number) => Math.round((n / 1e6) * 10) / 10;
+    return {
+      channels: this.ctx.engine.channels.size,
+      eventsDelivered: this.ctx.engine.bus.delivered,
+      eventLoopLagMs: { p50: ms(this.lag.percentile(50)), p99: ms(this.lag.percentile(99)), max: ms(this.lag.max) },
+    };
+  }
+  resetStats(): void {
+    this.lag.reset();
+  }
+  close(): void {
+    this.lag.disable();
+  }
+
+  get config() {
+    return this.ctx.engine.world;
+  }
+  setCustomer(number: string, scenario: CustomerScenario): void {
+    if (!SCENARIO_KINDS.includes(scenario.kind)) throw new Error(`scenario.kind must be one of ${SCENARIO_KINDS.join(', ')}`);
+    this.config.customers.set(number.replace(/^\+/, ''), scenario);
+  }
+  clearCustomer(number: string): void {
+    this.config.customers.delete(number.replace(/^\+/, ''));
+  }
+  setAgent(ext: string, patch: Partial<AgentBehaviour>): void {
+    const cur = this.config.agents.get(ext) ?? { answerAfterMs: 1000 };
+    this.config.agents.set(ext, { ...cur, ...patch });
+    this.ctx.devices.refresh(`PJSIP/${ext}`);
+  }
+  setTrunkMode(mode: TrunkMode): void {
+    if (mode !== 'local' && mode !== 'sip') throw new Error('trunk mode must be local or sip');
+    this.config.trunkMode = mode;
+  }
+  setQueueMembers(queue: string, exts: string[]): void {
+    const stasis = queue === '9001';
+    this.ctx.devices.queues.set(queue, exts.map((ext) => ({
+      ext, iface: `Local/${ext}@test-agents`, stateInterface: stasis ? `Stasis:agent${ext}` : `PJSIP/${ext}`, paused: false,
+    })));
+  }
+  deviceState(name: string): string {
+    return this.ctx.devices.state(name);
+  }
+  get callLog(): CallRecord[] {
+    return this.ctx.engine.callLog.records;
+  }
+  duplicateChannelIds(): string[] {
+    return this.ctx.engine.callLog.duplicateChannelIds();
+  }
+  overlappingNumbers() {
+    return this.ctx.engine.callLog.overlappingNumbers();
+  }
+  channels() {
+    return [...this.ctx.engine.channels.values()].map((c) => c.toJSON());
+  }
+  /** Every event as delivered to each app. */
+  onEvent(fn: (event: SimEvent, app: string) => void): () => void {
+    return this.ctx.engine.bus.tap(fn);
+  }
+  eventsDelivered(): number {
+    return this.ctx.engine.bus.delivered;
+  }
+  reset(): void {
+    this.config.customers.clear();
+    this.config.agents.clear();
+    for (const [k, v] of defaultAgents()) this.config.agents.set(k, v);
+    this.ctx.engine.callLog.records.length = 0;
+    this.ctx.devices.refreshAgents();
+  }
+}
+
+export function controlHandler(world: SimWorld): ControlHandler {
+  return (method, path, query, body) => {
+    const parts = path.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+    const b = (body ?? {}) as Record<string, unknown>;
+    try {
+      const [what, key, sub] = parts;
+      if (method === 'GET' && what === 'calls') {
+        return { status: 200, body: { calls: world.callLog, duplicateChannelIds: world.duplicateChannelIds(), overlappingNumbers: world.overlappingNumbers() } };
+      }
+      if (method === 'GET' && what === 'channels') return { status: 200, body: world.channels() };
+      if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
+      if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
+      if (what === 'customers' && key) {
+        if (method === 'PUT') world.setCustomer(key, b as unknown as CustomerScenario);
+        else if (method === 'DELETE') world.clearCustomer(key);
+        else return { status: 405, body: { message: 'use PUT or DELETE' } };
+        return { status: 204 };
+      }
+      if (what === 'agents' && key && method === 'PUT') {
+        world.setAgent(key, b as Partial<AgentBehaviour>);
+        return { status: 204 };
+      }
+      if (what === 'trunk' && method === 'PUT') {
+        world.setTrunkMode((query.get('mode') ?? b.mode) as TrunkMode);
+        return { status: 204 };
+      }
+      if (what === 'queues' && key && sub === 'members' && method === 'PUT') {
+        if (!Array.isArray(b.members)) return { status: 400, body: { message: 'members: expected an array of extensions' } };
+        world.setQueueMembers(key, b.members.map(String));
+        return { status: 204 };
+      }
+      if (what === 'reset' && method === 'POST') {
+        world.reset();
+        return { status: 204 };
+      }
+      return { status: 404, body: { message: 'Unknown control endpoint' } };
+    } catch (err) {
+      return { status: 400, body: { message: err instanceof Error ? err.message : String(err) } };
+    }
+  };
+}

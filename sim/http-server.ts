@@ -1,0 +1,146 @@
+/** HTTP + WebSocket front door: /ari/api-docs, /ari/* routes, /ari/events, and /sim/* control. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { SimContext } from './context.js';
+import { AriError } from './errors.js';
+import { bridgeRoutes, playbackRoutes } from './routes/bridges.js';
+import { channelRoutes } from './routes/channels.js';
+import { miscRoutes } from './routes/misc.js';
+import type { RouteDef } from './routes/types.js';
+import { declaration, RESOURCES, resourceList } from './swagger.js';
+
+export const ROUTES: RouteDef[] = [...channelRoutes, ...bridgeRoutes, ...playbackRoutes, ...miscRoutes];
+
+interface Compiled {
+  def: RouteDef;
+  re: RegExp;
+  names: string[];
+}
+
+const compiled: Compiled[] = ROUTES.map((def) => {
+  const names: string[] = [];
+  const re = new RegExp(
+    '^' + def.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)')) + '$',
+  );
+  return { def, re, names };
+});
+
+export type ControlHandler = (method: string, path: string, query: URLSearchParams, body: unknown) => { status: number; body?: unknown };
+
+export interface ServerOptions {
+  username: string;
+  password: string;
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, { 'content-length': '0' });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function authorised(req: IncomingMessage, url: URL, opts: ServerOptions): boolean {
+  const expected = `${opts.username}:${opts.password}`;
+  const key = url.searchParams.get('api_key');
+  if (key !== null) return key === expected;
+  const h = req.headers.authorization;
+  if (!h?.startsWith('Basic ')) return false;
+  return Buffer.from(h.slice(6), 'base64').toString('utf8') === expected;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  if (chunks.length === 0) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AriError(400, 'Malformed JSON body');
+  }
+}
+
+export function createSimServer(ctx: SimContext, opts: ServerOptions, control: ControlHandler): Server {
+  const wss = new WebSocketServer({ noServer: true });
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof AriError) send(res, err.status, err.body());
+      else send(res, 500, { message: err instanceof Error ? err.message : String(err) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    if (path.startsWith('/sim/') || path === '/sim') {
+      const body = await readBody(req);
+      const r = control(method, path, url.searchParams, body);
+      return send(res, r.status, r.body);
+    }
+    if (!path.startsWith('/ari/')) return send(res, 404, { message: 'Not found' });
+    const base = `http://${req.headers.host ?? 'localhost'}/ari`;
+    const docs = /^\/ari\/api-docs\/(\w+)\.json$/.exec(path);
+    if (docs) {
+      if (docs[1] === 'resources') return send(res, 200, resourceList(base));
+      if (!RESOURCES.includes(docs[1]!)) return send(res, 404, { message: 'Resource not found' });
+      return send(res, 200, declaration(docs[1]!, ROUTES, base));
+    }
+    if (!authorised(req, url, opts)) return send(res, 401, { message: 'Authentication required' });
+    const sub = path.slice(4);
+    let methodMismatch = false;
+    for (const c of compiled) {
+      const m = c.re.exec(sub);
+      if (!m) continue;
+      if (c.def.method !== method) {
+        methodMismatch = true;
+        continue;
+      }
+      const pathParams: Record<string, string> = {};
+      c.names.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1]!)));
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
+      const body = await readBody(req);
+      for (const p of c.def.params) {
+        if (p.in === 'query' && p.required && !query[p.name]) throw new AriError(400, `${p.name}: Missing required field`);
+      }
+      const reply = c.def.handler(ctx, { path: pathParams, query, body: body as Record<string, unknown> | undefined });
+      return send(res, reply.status, reply.body);
+    }
+    return send(res, methodMismatch ? 405 : 404, { message: methodMismatch ? 'Invalid method' : 'Resource not found' });
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const reject = (code: number, text: string) => {
+      socket.write(`HTTP/1.1 ${code} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      socket.destroy();
+    };
+    if (url.pathname !== '/ari/events') return reject(404, 'Not Found');
+    if (!authorised(req, url, opts)) return reject(401, 'Unauthorized');
+    const apps = (url.searchParams.get('app') ?? '').split(',').filter(Boolean);
+    if (apps.length === 0) return reject(400, 'Bad Request');
+    const subscribeAll = url.searchParams.get('subscribeAll') === 'true';
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      for (const name of apps) {
+        const app = ctx.engine.bus.app(name);
+        app.sockets.add(ws);
+        if (subscribeAll) app.subscribeAll = true;
+      }
+      ws.on('close', () => {
+        for (const name of apps) ctx.engine.bus.apps.get(name)?.sockets.delete(ws);
+      });
+      ws.on('error', () => ws.terminate());
+    });
+  });
+  server.on('close', () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+  });
+  return server;
+}

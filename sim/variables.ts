@@ -1,0 +1,57 @@
+/**
+ * Channel variables and the dialplan functions the dialer reads through them. As on Asterisk,
+ * GET /asterisk/variable never evaluates functions (returns ""), POST /asterisk/variable does.
+ */
+import type { SimChannel } from './channel.js';
+import type { SimContext } from './context.js';
+import { AriError } from './errors.js';
+
+const FUNC = /^([A-Z_]+)\((.*)\)$/;
+
+export function readChannelVar(ctx: SimContext, ch: SimChannel, variable: string): string {
+  const m = FUNC.exec(variable);
+  if (!m) {
+    const v = ch.vars.get(variable) ?? ctx.engine.globals.get(variable);
+    if (v === undefined) throw new AriError(404, 'Provided variable was not found');
+    return v;
+  }
+  const [, fn, argText] = m;
+  const args = argText!.split(',').map((s) => s.trim());
+  switch (fn) {
+    case 'CHANNEL':
+      switch (args[0]) {
+        case 'linkedid': return ch.linkedid;
+        case 'callid': return ch.callid;
+        case 'state': return ch.state;
+        case 'name': return ch.name;
+        case 'uniqueid': return ch.id;
+        case 'language': return 'en';
+        default: return '';
+      }
+    case 'DEVICE_STATE':
+      return ctx.devices.state(args[0] ?? '');
+    case 'EXTENSION_STATE':
+      return ctx.devices.extensionState(args[0] ?? '');
+    case 'QUEUE_MEMBER':
+      return ctx.devices.queueMember(args);
+    case 'CALLERID':
+      return args[0] === 'name' ? ch.caller.name : ch.caller.number;
+    default:
+      return '';
+  }
+}
+
+export function setChannelVar(ctx: SimContext, ch: SimChannel | undefined, variable: string, value: string): void {
+  if (!variable) throw new AriError(400, 'Variable name is required');
+  const m = FUNC.exec(variable);
+  if (m && m[1] === 'QUEUE_MEMBER') return ctx.devices.setQueueMember(m[2]!.split(',').map((s) => s.trim()), value);
+  if (m) return; // other functions: accepted, no effect in the simulator
+  if (ch) ch.vars.set(variable, value);
+  else ctx.engine.globals.set(variable, value);
+}
+
+export function readGlobalVar(ctx: SimContext, variable: string): string {
+  if (!variable) throw new AriError(400, 'Variable name is required');
+  if (FUNC.test(variable)) return '';
+  return ctx.engine.globals.get(variable) ?? '';
+}
