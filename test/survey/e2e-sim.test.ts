@@ -3,10 +3,13 @@
  * originating through ari-client to the ARI simulator, the survey running on the answered channel with
  * prompts voiced by the fake SpeechKit, and results read back from the database.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { createClock } from '../../src/clock.js';
-import { createFfmpegConverter } from '../../src/media/ffmpeg.js';
+import { bundledFfmpegPath, createFfmpegConverter } from '../../src/media/ffmpeg.js';
 import { createTts, type Tts } from '../../src/tts/index.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { connectAri } from '../../stasis/ari/ari-client-port.js';
@@ -30,6 +33,9 @@ let app: ReturnType<typeof createApp>;
 /** media_uri of every PlaybackStarted, by channel id. */
 const played = new Map<string, string[]>();
 const bridged = new Map<string, string[]>();
+/** Real ms from PlaybackStarted to PlaybackFinished of each playback, by channel id. */
+const finishedAfterMs = new Map<string, number[]>();
+const startedAt = new Map<string, number>();
 
 beforeAll(async () => {
   sim = await startSimulator({ timeScale: SCALE, app: 'autodialer' });
@@ -38,6 +44,12 @@ beforeAll(async () => {
     if (ev.type === 'PlaybackStarted' && ev.playback) {
       const ch = ev.playback.target_uri.replace('channel:', '');
       played.set(ch, [...(played.get(ch) ?? []), ev.playback.media_uri]);
+    }
+    if (ev.type === 'PlaybackStarted' && ev.playback) startedAt.set((ev.playback as { id?: string }).id ?? '', Date.now());
+    if (ev.type === 'PlaybackFinished' && ev.playback) {
+      const ch = ev.playback.target_uri.replace('channel:', '');
+      const t0 = startedAt.get((ev.playback as { id?: string }).id ?? '') ?? Date.now();
+      finishedAfterMs.set(ch, [...(finishedAfterMs.get(ch) ?? []), Date.now() - t0]);
     }
     if (ev.type === 'ChannelEnteredBridge' && ev.bridge && ev.channel) {
       bridged.set(ev.bridge.id, [...new Set([...(bridged.get(ev.bridge.id) ?? []), ev.channel.id])]);
@@ -74,7 +86,7 @@ afterAll(async () => {
 });
 
 /** The seed's curl examples: the polling, then a polling task with dialPrefix 999 for these numbers. */
-async function pollingTask(numbers: string[], polling: PollingDef = SEED_POLLING) {
+async function pollingTask(numbers: (string | { number: string; params: Record<string, unknown> })[], polling: PollingDef = SEED_POLLING) {
   const p = await api(app, 'POST', '/polling', polling);
   expect(p.result).toBe(true);
   const t = await api(app, 'POST', '/task', {
@@ -84,7 +96,7 @@ async function pollingTask(numbers: string[], polling: PollingDef = SEED_POLLING
     innerNumType: 'polling',
     maxCountChannels: numbers.length,
     dialPrefix: '999',
-    numbers: numbers.map((number) => ({ number })),
+    numbers: numbers.map((n) => (typeof n === 'string' ? { number: n } : n)),
   });
   expect(t.result).toBe(true);
   return { taskId: Number(t.data.id), pollingId: Number(p.data.id) };
@@ -177,5 +189,67 @@ describe('multi-question pollings through the simulator', () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(bridge).toEqual([row.callFile, `${row.callFile}-agent`]);
+  });
+});
+
+describe('prompts through the simulator', () => {
+  it('a key during the question stops it (barge-in) and counts', async () => {
+    const long = `${'Пожалуйста, выслушайте внимательно этот довольно длинный вопрос. '.repeat(4)}Нажмите 3.`;
+    const polling: PollingDef = { name: 'barge-in', questions: [{ questionId: '1', questionText: long, press: [{ key: '3', action: 'answer', value: 'three' }] }] };
+    sim.world.setCustomer('79522233451', { kind: 'answer', dtmf: [{ afterAnswerMs: 500, digits: '3' }], hangupAfterMs: 30_000 });
+    const { taskId } = await pollingTask(['79522233451'], polling);
+    const [row] = await waitForResults(env.db, taskId, 1);
+    expect(row.result).toBe('SUCCESS_POLLING');
+    expect(pollingRowsOf(env.db, taskId).map((r) => [r.result, r.exten])).toEqual([['three', '3']]);
+    expect(played.get(row.callFile!)).toEqual([await uriOf(long)]);
+    // The 2 s question was stopped by the key, long before its end.
+    expect(finishedAfterMs.get(row.callFile!)?.[0]).toBeLessThan(2000 * SCALE);
+  });
+
+  it('an uploaded mp3 is played as the question; a missing file does not stall the call', async () => {
+    const mp3 = join(env.dir, 'question.mp3');
+    execFileSync(bundledFfmpegPath(), ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=600:duration=1', '-ar', '44100', '-ac', '2', mp3]);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(readFileSync(mp3))]), 'question.mp3');
+    const up = (await (await app.request('/pbxcore/api/module-dialer/v1/audio', { method: 'POST', body: form }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } })).json()) as {
+      data: { filename: string };
+    };
+    const polling: PollingDef = {
+      name: 'files',
+      questions: [
+        { questionId: '1', questionFile: up.data.filename, press: [{ key: '1', action: 'playback', value: '/nowhere/thanks.wav', valueOptions: 'file', nextQuestion: '2' }] },
+        { questionId: '2', questionText: 'Последний вопрос', press: [{ key: '1', action: 'answer', value: 'done' }] },
+      ],
+    };
+    sim.world.setCustomer('79522233452', {
+      kind: 'answer',
+      dtmf: [
+        { afterAnswerMs: 1500, digits: '1' },
+        { afterAnswerMs: 3500, digits: '1' },
+      ],
+      hangupAfterMs: 30_000,
+    });
+    const { taskId } = await pollingTask(['79522233452'], polling);
+    const [row] = await waitForResults(env.db, taskId, 1);
+    expect(row.result).toBe('SUCCESS_POLLING');
+    expect(played.get(row.callFile!)?.[0]).toBe(`sound:${up.data.filename.replace(/\.wav$/, '')}`);
+    expect(pollingRowsOf(env.db, taskId).map((r) => [r.questionCrmId, r.result])).toEqual([
+      ['1', '1'],
+      ['2', 'done'],
+    ]);
+  });
+
+  it("fills the number's params into the question at call time", async () => {
+    sim.world.setCustomer('79522233453', { kind: 'answer', dtmf: [{ afterAnswerMs: 4000, digits: '1' }], hangupAfterMs: 30_000 });
+    const polling: PollingDef = {
+      name: 'debt',
+      questions: [{ questionId: '1', questionText: '<NAME>, по договору <CONTRACT> долг <SUM> рублей. Нажмите 1', press: [{ key: '1', action: 'answer', value: 'heard' }] }],
+    };
+    const { taskId } = await pollingTask([{ number: '79522233453', params: { NAME: 'Иван', CONTRACT: '4521', SUM: 'ДЕВЯТЬСОТ' } }], polling);
+    const [row] = await waitForResults(env.db, taskId, 1);
+    expect(row.result).toBe('SUCCESS_POLLING');
+    const text = 'Иван, по договору 4 5 2 1 долг ДЕВЯТЬСОТ рублей. Нажмите 1';
+    expect(speechkit.requests.map((r) => r.form.text)).toContain(text);
+    expect(played.get(row.callFile!)?.[0]).toBe(await uriOf(text));
   });
 });
