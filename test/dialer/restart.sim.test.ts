@@ -3,7 +3,9 @@ import { claimAttempt } from '../../src/services/attempts/index.js';
 import { connectAri } from '../../stasis/ari/ari-client-port.js';
 import { startSimulator } from '../../sim/index.js';
 import { addTask, fakeSurvey, rowsOf, until } from './helpers.js';
-import { simSuite, SCALE } from './sim-harness.js';
+import { simSuite, SCALE, tcpProxy } from './sim-harness.js';
+import { createDialer } from '../../stasis/dialer/index.js';
+import { createClock } from '../../src/clock.js';
 
 let s: Awaited<ReturnType<typeof simSuite>>;
 beforeAll(async () => {
@@ -76,24 +78,24 @@ describe('restart reconciliation against the simulator', () => {
 describe('ARI going away and coming back', () => {
   it('reconnects by itself and records the calls that vanished with the old Asterisk', async () => {
     const sim1 = await startSimulator({ port: 0, timeScale: SCALE, seed: 2 });
-    const port = Number(new URL(sim1.url).port);
-    const ari = await connectAri({ url: sim1.url, username: sim1.username, password: sim1.password, app: 'reconnect', log: s.log });
+    const sim2 = await startSimulator({ port: 0, timeScale: SCALE, seed: 3 });
+    const proxy = await tcpProxy(sim1.url);
+    const ari = await connectAri({ url: proxy.url, username: sim1.username, password: sim1.password, app: 'reconnect', log: s.log });
     const states: string[] = [];
     ari.onConnection((st) => states.push(st));
-    const { createDialer } = await import('../../stasis/dialer/index.js');
-    const { createClock } = await import('../../src/clock.js');
     const dialer = createDialer({ config: s.config, db: s.db, log: s.log, ari, clock: createClock(SCALE), runSurvey: fakeSurvey(), simulator: true });
-    await dialer.start();
-    sim1.world.setCustomer('79010000003', { kind: 'noAnswer', ringForeverMs: 600_000 });
-    const t = addTask(s.db, { innerNumType: 'polling', innerNum: '1' }, ['79010000003', '79010000013']);
-    dialer.tasksChanged();
-    await until(() => sim1.world.callLog.some((c) => c.number === '79010000003'), 3000, 'ringing');
-    await sim1.stop(); // Asterisk goes away with the call
-    await until(() => states.includes('disconnected'), 5000, 'disconnected');
-    expect(dialer.status().ari).toBe('disconnected');
-    const sim2 = await startSimulator({ port, timeScale: SCALE, seed: 3 });
     try {
+      await dialer.start();
+      sim1.world.setCustomer('79010000003', { kind: 'noAnswer', ringForeverMs: 600_000 });
+      const t = addTask(s.db, { innerNumType: 'polling', innerNum: '1' }, ['79010000003', '79010000013']);
+      dialer.tasksChanged();
+      await until(() => sim1.world.callLog.some((c) => c.number === '79010000003'), 3000, 'ringing');
+      await proxy.down(); // Asterisk goes away with the call
+      await until(() => states.includes('disconnected'), 5000, 'disconnected');
+      expect(dialer.status().ari).toBe('disconnected');
+      await proxy.up(sim2.url); // ... and comes back, restarted: the call is gone
       await until(() => states.at(-1) === 'connected', 15_000, 'reconnected');
+      expect(dialer.status().ari).toBe('connected');
       await until(() => rowsOf(s.db, t.task.id).every((r) => r.result), 5000, 'recorded');
       const rows = rowsOf(s.db, t.task.id);
       expect(rows[0]!.result).toBe('FAIL'); // vanished with the old Asterisk
@@ -102,7 +104,8 @@ describe('ARI going away and coming back', () => {
     } finally {
       await dialer.stop();
       await ari.close();
-      await sim2.stop();
+      await proxy.close();
+      await Promise.race([Promise.all([sim1.stop(), sim2.stop()]), new Promise((r) => setTimeout(r, 1000))]);
     }
   });
 });
