@@ -41,6 +41,12 @@ describe('POST /polling', () => {
     expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM question_actions WHERE pollingId = ?').get(a.json.data.id)).toEqual({ n: 1 });
     const auto = await t.call('POST', '/polling', { name: 'auto' });
     expect(auto.json.data.crmId).toBe(String(auto.json.data.id));
+    // a client-chosen crmId that equals the next auto value is skipped, not overwritten
+    const chosen = await t.call('POST', '/polling', { crmId: String(auto.json.data.id + 2), name: 'chosen' });
+    expect(chosen.json.data.id).toBe(auto.json.data.id + 1);
+    const auto2 = await t.call('POST', '/polling', { name: 'auto2' });
+    expect(auto2.json.data).toMatchObject({ id: auto.json.data.id + 2, crmId: String(auto.json.data.id + 3) });
+    expect((await t.call('GET', `/polling/${chosen.json.data.id}`)).json.data.name).toBe('chosen');
   });
 
   it('voices playback presses with valueOptions text, stripping one pair of quotes', async () => {

@@ -104,8 +104,12 @@ export async function savePolling(
     .transaction((): PollingSummary => {
       let crmId = input.crmId?.trim() ?? '';
       if (crmId === '') {
-        const max = db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number };
-        crmId = String(max.m + 1);
+        // MAX(id)+1 like the original, but never an auto crmId that a client already chose for
+        // another polling (the original would silently overwrite that polling)
+        let next = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number }).m + 1;
+        const taken = db.prepare('SELECT 1 FROM pollings WHERE crmId = ?');
+        while (taken.get(String(next))) next++;
+        crmId = String(next);
       }
       const existing = db.prepare('SELECT id, name FROM pollings WHERE crmId = ?').get(crmId) as
         | { id: number; name: string }
