@@ -94,6 +94,26 @@ describe('POST /polling', () => {
   });
 });
 
+describe('POST /polling with audio files', () => {
+  const t = testApi();
+  it('warns about files that are not on this server; uploaded files are fine (with or without extension)', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('ID3')]), 'q.mp3');
+    const wav = (await t.call('POST', '/audio', form)).json.data.filename as string;
+    const r = await t.call('POST', '/polling', {
+      questions: [
+        { questionFile: wav, press: [{ key: '1', action: 'playback', value: wav.replace(/\.wav$/, '.mp3'), valueOptions: 'file' }] },
+        { questionFile: '/nowhere/missing.wav', press: [{ key: '2', action: 'playback', value: '/nowhere/gone.mp3', valueOptions: 'file' }] },
+      ],
+    });
+    expect(r.json.result).toBe(true);
+    expect(r.json.messages).toEqual([
+      'questions[1]: questionFile "/nowhere/missing.wav" does not exist on this server',
+      'questions[1].press[0]: file "/nowhere/gone.mp3" does not exist on this server',
+    ]);
+  });
+});
+
 describe('GET /polling/{id}, DELETE /polling/{id}', () => {
   const t = testApi();
   it('unknown id → result:false; delete removes questions and presses and is idempotent', async () => {
