@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   /** Extra random delay (seeded) on scripted answers and hangups, in simulated ms. Default 0. */
   jitterMs?: number;
   trunkMode?: TrunkMode;
+  /** Emit ChannelVarset / ChannelDialplan chatter like Asterisk (default true). */
+  noise?: boolean;
   /** Suggested Stasis app name, handed back for convenience. */
   app?: string;
 }
@@ -42,6 +44,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const world = new WorldConfig();
   if (opts.trunkMode) world.trunkMode = opts.trunkMode;
   world.jitterMs = opts.jitterMs ?? 0;
+  world.noise = opts.noise ?? true;
   const engine = new Engine(createClock(opts.timeScale ?? 1, opts.seed ?? 1), world);
   const ctx = createContext(engine);
   const simWorld = new SimWorld(ctx);

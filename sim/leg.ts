@@ -70,6 +70,7 @@ export class Leg {
     this.dialing = true;
     if (opts.scenario.kind === 'noRoute') return this.noRoute();
     engine.dial(ch1, '');
+    if (this.ch2) engine.dialplanStep(this.ch2, 'NoOp', `Simulated far end ${this.ch2.dialplan.exten}`);
     this.inner('');
     engine.schedule(ch1, opts.timeoutMs, () => this.timeout());
     const s = opts.scenario;

@@ -41,7 +41,13 @@ export function createApp(deps: ApiDeps): Hono {
     sendEnvelope(c, false, [], [`Request body is larger than the limit of ${max} bytes`], 413);
   const uploadLimit = bodyLimit({ maxSize: config.http.maxUploadBytes, onError: tooLarge(config.http.maxUploadBytes) });
   const jsonLimit = bodyLimit({ maxSize: config.http.maxBodyBytes, onError: tooLarge(config.http.maxBodyBytes) });
-  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === `${BASE}/audio` ? uploadLimit(c, next) : jsonLimit(c, next)));
+  // Only methods whose body we read: touching c.req.raw.body on a GET makes @hono/node-server build a
+  // full Request, which costs more than the whole GET /task/{id} handler.
+  app.use('*', (c, next) => {
+    const m = c.req.method;
+    if (m !== 'POST' && m !== 'PUT' && m !== 'PATCH') return next();
+    return m === 'POST' && c.req.path === `${BASE}/audio` ? uploadLimit(c, next) : jsonLimit(c, next);
+  });
 
   installAuth(app, { config, log: deps.log, now: deps.nowMs });
 

@@ -35,3 +35,14 @@ export function stmt<S>(db: Db, key: string, make: () => S): S {
   if (!s) m.set(key, (s = make()));
   return s;
 }
+
+/**
+ * A number that changes whenever the database may have changed: PRAGMA data_version moves on commits
+ * by other connections (other processes too), total_changes() on writes through this connection.
+ * Lets hot read paths reuse a result until anything at all is written.
+ */
+export function dbVersion(db: Db): string {
+  const s = stmt(db, 'dbVersion', () => db.$client.prepare('SELECT total_changes() AS c'));
+  const v = stmt(db, 'dataVersion', () => db.$client.prepare('PRAGMA data_version').pluck());
+  return `${v.get() as number}:${(s.get() as { c: number }).c}`;
+}

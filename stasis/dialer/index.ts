@@ -1,4 +1,5 @@
 import type { DialerStatus } from '../../src/ports.js';
+import type { AriPort } from '../ari/port.js';
 import { SessionRegistry } from '../session/call-session.js';
 import { AgentAvailability } from './agents.js';
 import { CallBook } from './book.js';
@@ -13,7 +14,7 @@ export type { Dialer, DialerDeps } from './core.js';
  * The dialer: turns open tasks into calls through ARI and records every attempt. See docs/dialer.md.
  */
 export function createDialer(deps: DialerDeps): Dialer {
-  const { config, ari, clock } = deps;
+  const { config, clock } = deps;
   const log = deps.log.child({ component: 'dialer' });
   let connected = false;
   let draining = false;
@@ -23,6 +24,8 @@ export function createDialer(deps: DialerDeps): Dialer {
   let safetyTimer: NodeJS.Timeout | undefined;
   const offs: (() => void)[] = [];
 
+  // After halt() nothing may reach Asterisk any more (a crashed process sends nothing).
+  const ari = haltable(deps.ari, () => halted);
   const book = new CallBook();
   const registry = new SessionRegistry(ari, clock, log);
   // eslint-disable-next-line prefer-const
@@ -59,7 +62,6 @@ export function createDialer(deps: DialerDeps): Dialer {
     reconciling = (async () => {
       for (let delay = 200; !halted && !draining && connected; delay = Math.min(delay * 2, 5000)) {
         if (await reconcile(core).catch((err: unknown) => (log.error({ err }, 'reconcile failed'), false))) {
-          agents.forgetUtilityChannel();
           agents.refreshAll();
           scheduler.enabled = !draining && !halted && connected;
           scheduler.kick();
@@ -127,4 +129,17 @@ export function createDialer(deps: DialerDeps): Dialer {
       for (const s of registry.all()) s.end({ by: 'local' });
     },
   };
+}
+
+function haltable(ari: AriPort, halted: () => boolean): AriPort {
+  const dead = Promise.resolve({ ok: false as const, error: 'failed' as const, status: 0, message: 'dialer halted' });
+  return new Proxy(ari, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || prop === 'onEvent' || prop === 'onConnection' || prop === 'close') {
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (...args: unknown[]) => (halted() ? dead : (v as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
 }

@@ -23,6 +23,13 @@ describe('resource objects, recordings, snoop and queue hangups', () => {
     await waitFor(destroyed(h.events, channel.id));
   });
 
+  it("emits Asterisk's chatter (ChannelVarset, ChannelDialplan) that apps must filter out", () => {
+    const ch = h.events.find((e) => e.type === 'StasisStart')!.channel.id;
+    const vars = h.events.filter((e) => e.type === 'ChannelVarset' && e.channel.id === ch).map((e) => `${e.variable}=${e.value}`);
+    expect(vars).toEqual(['STASISSTATUS=', 'STASISSTATUS=SUCCESS']);
+    expect(h.events.some((e) => e.type === 'ChannelDialplan' && e.channel.id === `${ch};2`)).toBe(true);
+  });
+
   it('records (duration 0, as a silent Local channel on Asterisk) and keeps the stored recording', async () => {
     await h.client.channels.originate({ endpoint: 'Local/4960000@test-clients', app: h.app, channelId: 'rec' });
     await waitFor(() => eventsOf(h.events, 'StasisStart', 'rec').length === 1);

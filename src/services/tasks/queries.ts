@@ -1,4 +1,4 @@
-import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
+import { dbVersion, fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
 import { POLLING_RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
 import { resultsOfTask, taskById } from './store.js';
 
@@ -17,14 +17,35 @@ export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number;
   return stmt(ctx.db, `listTasks:${sql}`, () => ctx.db.$client.prepare(sql)).all(...args) as TaskRow[];
 }
 
+type TaskWithResults = TaskRow & { results: unknown[]; resultsPoling: unknown[] };
+
+/**
+ * Recently read tasks, valid while the database version is unchanged. CRMs poll GET /task/{id} in
+ * loops; between two writes the answer cannot change, so it is served without touching the tables.
+ */
+const taskCache = new WeakMap<object, { version: string; byId: Map<number, TaskWithResults> }>();
+const CACHE_MAX = 64;
+
 /** GET /task/{id}: the task with every attempt row and every polling answer of the task. */
-export function getTask(ctx: ServiceCtx, id: number): Outcome<TaskRow & { results: unknown[]; resultsPoling: unknown[] }> {
+export function getTask(ctx: ServiceCtx, id: number): Outcome<TaskWithResults> {
+  const version = dbVersion(ctx.db);
+  let cache = taskCache.get(ctx.db.$client);
+  if (!cache || cache.version !== version) taskCache.set(ctx.db.$client, (cache = { version, byId: new Map() }));
+  const hit = cache.byId.get(id);
+  if (hit) return ok(hit);
+
   const task = taskById(ctx.db, id);
   if (!task) return fail(`Task ${id} not found`, []);
   const resultsPoling = stmt(ctx.db, 'pollingResultsOfTask', () =>
     ctx.db.$client.prepare(`SELECT ${POLLING_RESULT_COLUMNS} FROM polling_results WHERE taskId = ? ORDER BY id`),
   ).all(id);
-  return ok({ ...task, results: resultsOfTask(ctx.db, id), resultsPoling });
+  const data = { ...task, results: resultsOfTask(ctx.db, id), resultsPoling };
+  // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
+  if (data.results.length <= 1000) {
+    if (cache.byId.size >= CACHE_MAX) cache.byId.delete(cache.byId.keys().next().value!);
+    cache.byId.set(id, data);
+  }
+  return ok(data);
 }
 
 /** DELETE /task/{id}: the task and all its rows; polling answers stay (CRM history). Idempotent. */

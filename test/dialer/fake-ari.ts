@@ -1,0 +1,172 @@
+import type { AriChannel, AriEvent, AriPort, AriResult, OriginateRequest } from '../../stasis/ari/port.js';
+
+/**
+ * In-memory AriPort for fast flow tests: customers by last digit (a subset of observed.md §1, times in
+ * real ms), agents 201–204 (204 busy), and the event orders a real Asterisk gives for a Local originate.
+ */
+type Chan = AriChannel & { timers: NodeJS.Timeout[]; bridged?: string };
+
+export class FakeAri implements AriPort {
+  readonly app = 'fake';
+  readonly channels = new Map<string, Chan>();
+  readonly originated: { id: string; endpoint: string; at: number; endedAt?: number }[] = [];
+  readonly agentBusy = new Set<string>(['204']);
+  /** Agents that look free but answer Busy when rung (like 204 in queue 9000). */
+  readonly agentRejects = new Set<string>();
+  refuse = false;
+  private listeners = new Set<(e: AriEvent) => void>();
+  private conn = new Set<(s: 'connected' | 'disconnected') => void>();
+
+  constructor(private readonly unit = 10) {}
+
+  private emit(e: AriEvent) {
+    queueMicrotask(() => this.listeners.forEach((l) => l(e)));
+  }
+  private at(c: Chan, ms: number, fn: () => void) {
+    c.timers.push(setTimeout(fn, ms * this.unit));
+  }
+  private destroy(c: Chan, cause: number, txt = '') {
+    if (!this.channels.has(c.id)) return;
+    c.timers.forEach(clearTimeout);
+    this.channels.delete(c.id);
+    const o = this.originated.find((x) => x.id === c.id);
+    if (o) o.endedAt = Date.now();
+    if (c.state === 'Up') this.emit({ type: 'StasisEnd', channel: c });
+    this.emit({ type: 'ChannelDestroyed', channel: c, cause, cause_txt: txt });
+    if (c.bridged) {
+      const other = [...this.channels.values()].find((x) => x.bridged === c.bridged);
+      if (other) other.bridged = undefined;
+    }
+  }
+  private pickUp(c: Chan) {
+    c.state = 'Up';
+    this.emit({ type: 'Dial', peer: c, dialstatus: 'ANSWER' });
+    this.emit({ type: 'StasisStart', channel: c, args: [] });
+  }
+  busyAgents(): number {
+    return [...this.channels.values()].filter((c) => c.name.startsWith('agent')).length;
+  }
+
+  async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
+    if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
+    const c: Chan = { id: req.channelId, name: '', state: 'Down', timers: [] };
+    const m = /^Local\/(\w+)@(\w+)/.exec(req.endpoint);
+    const exten = m?.[1] ?? '';
+    this.channels.set(c.id, c);
+    this.originated.push({ id: c.id, endpoint: req.endpoint, at: Date.now() });
+    if (m?.[2] === 'internal') {
+      c.name = `agent${exten}`;
+      this.emit({ type: 'Dial', peer: c, dialstatus: '' });
+      if (this.agentBusy.has(exten) || this.agentRejects.has(exten)) {
+        this.emit({ type: 'Dial', peer: c, dialstatus: 'BUSY' });
+        queueMicrotask(() => this.destroy(c, 0, 'Unknown'));
+      } else this.at(c, 5, () => this.pickUp(c));
+      return { ok: true, value: c };
+    }
+    c.name = `customer${exten}`;
+    const digit = exten.at(-1);
+    if (!/^\d+$/.test(exten)) {
+      this.destroy(c, 0, 'Unknown');
+      return { ok: true, value: c };
+    }
+    this.emit({ type: 'Dial', peer: c, dialstatus: '' });
+    switch (digit) {
+      case '2':
+        this.emit({ type: 'Dial', peer: c, dialstatus: 'BUSY' });
+        queueMicrotask(() => this.destroy(c, 0, 'Unknown'));
+        break;
+      case '3':
+        this.at(c, req.timeoutSec, () => this.destroy(c, 19, 'User alerting, no answer'));
+        break;
+      case '4':
+        this.emit({ type: 'Dial', peer: c, dialstatus: 'CONGESTION' });
+        queueMicrotask(() => this.destroy(c, 0, 'Unknown'));
+        break;
+      case '5':
+        this.pickUp(c);
+        this.at(c, 1, () => this.destroy(c, 16, 'Normal Clearing'));
+        break;
+      case '8':
+        this.emit({ type: 'Dial', peer: c, dialstatus: 'NOANSWER' });
+        queueMicrotask(() => this.destroy(c, 1, 'Unallocated (unassigned) number'));
+        break;
+      default: // 7 and others: ring 3, answer, stay 60
+        this.at(c, 3, () => this.pickUp(c));
+        this.at(c, 63, () => this.destroy(c, 16, 'Normal Clearing'));
+    }
+    return { ok: true, value: c };
+  }
+  async createChannel(req: { channelId: string; endpoint: string }): Promise<AriResult<AriChannel>> {
+    const c: Chan = { id: req.channelId, name: 'util', state: 'Down', timers: [] };
+    this.channels.set(c.id, c);
+    return { ok: true, value: c };
+  }
+  async hangup(id: string): Promise<AriResult> {
+    const c = this.channels.get(id);
+    if (!c) return { ok: false, error: 'gone' };
+    if (c.state !== 'Up') this.emit({ type: 'Dial', peer: c, dialstatus: 'NOANSWER' });
+    this.destroy(c, 16, 'Normal Clearing');
+    return { ok: true, value: undefined };
+  }
+  async getVariable(id: string, v: string): Promise<AriResult<string>> {
+    if (!this.channels.has(id)) return { ok: false, error: 'gone' };
+    const dev = /^DEVICE_STATE\(PJSIP\/(\d+)\)$/.exec(v);
+    if (dev) {
+      const inUse = [...this.channels.values()].some((c) => c.name === `agent${dev[1]}`);
+      return { ok: true, value: inUse ? 'INUSE' : this.agentBusy.has(dev[1]!) ? 'BUSY' : 'NOT_INUSE' };
+    }
+    if (/^QUEUE_MEMBER\(\d+,free\)$/.test(v)) return { ok: true, value: String(Math.max(0, 3 - this.busyAgents())) };
+    if (v === 'CHANNEL(linkedid)') return { ok: true, value: `linked-${id}` };
+    if (v === 'CHANNEL(callid)') return { ok: true, value: '' };
+    return { ok: true, value: '' };
+  }
+  async createBridge(): Promise<AriResult> {
+    return { ok: true, value: undefined };
+  }
+  async addToBridge(bridgeId: string, ids: string[]): Promise<AriResult> {
+    for (const id of ids) {
+      const c = this.channels.get(id);
+      if (c) c.bridged = bridgeId;
+    }
+    return { ok: true, value: undefined };
+  }
+  async destroyBridge(): Promise<AriResult> {
+    return { ok: true, value: undefined };
+  }
+  async getChannel(id: string): Promise<AriResult<AriChannel>> {
+    const c = this.channels.get(id);
+    return c ? { ok: true, value: c } : { ok: false, error: 'gone' };
+  }
+  async listChannels(): Promise<AriResult<AriChannel[]>> {
+    return { ok: true, value: [...this.channels.values()] };
+  }
+  /** Change an agent's device state and tell the app, as Asterisk would. */
+  setAgent(exten: string, busy: boolean) {
+    if (busy) this.agentBusy.add(exten);
+    else this.agentBusy.delete(exten);
+    this.emit({ type: 'DeviceStateChanged', device_state: { name: `PJSIP/${exten}`, state: busy ? 'BUSY' : 'NOT_INUSE' } });
+  }
+  /** Drop a call as the far end would. */
+  remoteHangup(id: string) {
+    const c = this.channels.get(id);
+    if (c) this.destroy(c, 16, 'Normal Clearing');
+  }
+  async subscribe(): Promise<AriResult> {
+    return { ok: true, value: undefined };
+  }
+  answerCall = async (): Promise<AriResult> => ({ ok: true, value: undefined });
+  answer = this.answerCall;
+  play = this.answerCall;
+  stopPlayback = this.answerCall;
+  setVariable = this.answerCall;
+  continueInDialplan = this.answerCall;
+  onEvent(l: (e: AriEvent) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  onConnection(l: (s: 'connected' | 'disconnected') => void) {
+    this.conn.add(l);
+    return () => this.conn.delete(l);
+  }
+  async close() {}
+}

@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClock } from '../../src/clock.js';
+import { createDialer } from '../../stasis/dialer/index.js';
+import { FakeAri } from './fake-ari.js';
+import { addTask, fakeSurvey, rowsOf, taskOf, until } from './helpers.js';
+import { freshEnv } from '../helpers/env.js';
+
+const env = freshEnv({ DIALER_TIME_SCALE: '0.01', DIALER_QUEUES: '9000' });
+afterAll(() => env.cleanup());
+
+function setup() {
+  const ari = new FakeAri(10);
+  const survey = fakeSurvey();
+  const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(0.01), runSurvey: survey, simulator: true });
+  return { ari, dialer, survey };
+}
+
+describe('call flows against an in-memory ARI', () => {
+  it('records the outcome of each customer behaviour for an extension task', async () => {
+    const { dialer } = setup();
+    const { task } = addTask(env.db, { innerNum: '201', maxCountChannels: 1 }, ['79000000002', '79000000003', '79000000004', '79000000005', '79000000007', '79000000008', 'abc']);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 15_000, 'task closed');
+    const rows = rowsOf(env.db, task.id);
+    expect(rows.map((r) => [r.phone, r.result, r.outDialState, r.hangupCause])).toEqual([
+      ['79000000002', 'FAIL', 'BUSY', 17],
+      ['79000000003', 'FAIL', 'NOANSWER', 19],
+      ['79000000004', 'FAIL', 'CONGESTION', 34],
+      ['79000000005', 'FAIL_CLIENT_H_BEFORE_ANSWER', 'ANSWER', 16],
+      ['79000000007', 'SUCCESS_CLIENT_H', 'ANSWER', 16],
+      ['79000000008', 'FAIL', 'NOANSWER', 1],
+      ['abc', 'FAIL_ROUTE', null, 0],
+    ]);
+    expect(rows.find((r) => r.phone === '79000000007')).toMatchObject({ inDialState: 'ANSWER', linkedId: expect.stringMatching(/^linked-dlr-/) });
+    await dialer.stop();
+  });
+
+  it('dials an extension task only while its agent is free, and re-checks the agent on answer', async () => {
+    const { ari, dialer } = setup();
+    const { task } = addTask(env.db, { innerNum: '204' }, ['79000000017']);
+    await dialer.start();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rowsOf(env.db, task.id)[0]!.state).toBe('CreateTask'); // 204 is BUSY: nothing dialed
+    ari.setAgent('204', false);
+    await until(() => ari.originated.some((o) => o.endpoint.startsWith('Local/79000000017')), 2000, 'customer dialed');
+    ari.agentBusy.add('204'); // busy again by the time the customer answers
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000);
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL_USER_BUSY', state: 'allUserBusy', outDialState: 'ANSWER' });
+    expect(ari.originated.some((o) => o.endpoint.includes('@internal'))).toBe(false);
+    await dialer.stop();
+  });
+
+  it('records FAIL_USER_NO_ANSWER when the agent leg fails', async () => {
+    const { ari, dialer } = setup();
+    ari.agentRejects.add('205');
+    const { task } = addTask(env.db, { innerNum: '205' }, ['79000000027']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000);
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL_USER_NO_ANSWER', inDialState: 'BUSY', state: 'endDial' });
+    await dialer.stop();
+  });
+
+  it('hands answered polling calls to the survey and retries failures', async () => {
+    const { dialer, survey } = setup();
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2, maxAttempt: 2, tryInterval: 10 }, ['79000000007', '79000000002']);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 10_000, 'task closed');
+    const rows = rowsOf(env.db, task.id);
+    expect(survey.calls).toBe(1);
+    expect(rows.map((r) => [r.phone, r.attemptNumber, r.result])).toEqual([
+      ['79000000007', 1, 'SUCCESS_POLLING'],
+      ['79000000002', 1, 'FAIL'],
+      ['79000000002', 2, 'FAIL'],
+    ]);
+    await dialer.stop();
+  });
+
+  it('puts a number back when the originate provably never left', async () => {
+    const { ari, dialer } = setup();
+    ari.refuse = true;
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, ['79000000005']);
+    await dialer.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ state: 'CreateTask', result: '', originatedAt: null });
+    ari.refuse = false;
+    dialer.tasksChanged();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000);
+    await dialer.stop();
+  });
+});

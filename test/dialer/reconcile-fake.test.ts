@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClock } from '../../src/clock.js';
+import { claimAttempt } from '../../src/services/attempts/index.js';
+import { createDialer } from '../../stasis/dialer/index.js';
+import { FakeAri } from './fake-ari.js';
+import { addTask, fakeSurvey, rowsOf, until } from './helpers.js';
+import { freshEnv } from '../helpers/env.js';
+
+const env = freshEnv({ DIALER_TIME_SCALE: '0.01' });
+afterAll(() => env.cleanup());
+
+describe('restart reconciliation (in-memory ARI)', () => {
+  it('adopts live calls, closes gone ones and never re-dials a number that left', async () => {
+    const ari = new FakeAri(10);
+    const deps = { config: env.config, db: env.db, log: env.log, ari, clock: createClock(0.01), simulator: true };
+    const first = createDialer({ ...deps, runSurvey: fakeSurvey() });
+    const { task, rows } = addTask(env.db, { innerNum: '201', maxCountChannels: 3 }, ['79000000003', '79000000007', '79000000013']);
+    // a row claimed by a process that died before sending its originate
+    const orphan = addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, ['79000000022']);
+    claimAttempt(env.db, orphan.rows[0]!.id, 'dlr-never-sent', 1);
+    env.db.$client.prepare('UPDATE task_results SET originatedAt = NULL WHERE id = ?').run(orphan.rows[0]!.id);
+
+    await first.start();
+    await until(() => ari.originated.filter((o) => o.endpoint.startsWith('Local/79')).length >= 4, 3000, 'calls started');
+    await until(() => ari.originated.some((o) => o.endpoint.includes('@internal')), 3000, 'agent rung');
+    first.halt();
+    // one ringing call disappears while nobody watches
+    const lost = rowsOf(env.db, task.id).find((r) => r.phone === '79000000013')!;
+    ari.remoteHangup(lost.callFile!);
+
+    const second = createDialer({ ...deps, runSurvey: fakeSurvey() });
+    await second.start();
+    await until(() => rowsOf(env.db, task.id).every((r) => r.result !== ''), 5000, 'all recorded');
+    const byPhone = Object.fromEntries(rowsOf(env.db, task.id).map((r) => [r.phone, r]));
+    expect(byPhone['79000000003']).toMatchObject({ result: 'FAIL', outDialState: 'NOANSWER' }); // adopted, followed to its end
+    expect(byPhone['79000000007']!.result).toMatch(/^(SUCCESS|FAIL)$/); // answered before the restart: hung up
+    expect(byPhone['79000000013']).toMatchObject({ result: 'FAIL' });
+    // nothing of the first task was originated twice
+    const customerCalls = ari.originated.filter((o) => !o.endpoint.includes('@internal'));
+    for (const r of rows) expect(customerCalls.filter((o) => o.endpoint.includes(r.phone))).toHaveLength(1);
+    // the never-sent row was dialed (once) by the second dialer
+    await until(() => rowsOf(env.db, orphan.task.id)[0]!.result, 3000, 'orphan dialed');
+    expect(ari.originated.filter((o) => o.endpoint.includes('79000000022'))).toHaveLength(1);
+    expect(ari.channels.size).toBeLessThanOrEqual(1); // only the utility channel may remain
+    await second.stop();
+  });
+});
