@@ -25,8 +25,8 @@ describe('POST /polling', () => {
     ]);
     // a question with a file is not voiced
     expect(t.prompts.seen.at(-1)).toEqual([
-      { text: 'first', lang: 'ru-RU' },
-      { text: 'second', lang: 'en-US' },
+      { text: 'first', lang: 'ru-RU', label: 'questions[0]' },
+      { text: 'second', lang: 'en-US', label: 'questions[1]' },
     ]);
   });
 
@@ -67,10 +67,10 @@ describe('POST /polling', () => {
       ],
     });
     expect(t.prompts.seen.at(-1)).toEqual([
-      { text: 'Q', lang: 'uz-UZ' },
-      { text: 'Rahmat', lang: 'uz-UZ' },
-      { text: '"quoted"', lang: 'uz-UZ' },
-      { text: 'no options', lang: 'uz-UZ' },
+      { text: 'Q', lang: 'uz-UZ', label: 'questions[0]' },
+      { text: 'Rahmat', lang: 'uz-UZ', label: 'questions[0].press[0]' },
+      { text: '"quoted"', lang: 'uz-UZ', label: 'questions[0].press[2]' },
+      { text: 'no options', lang: 'uz-UZ', label: 'questions[0].press[3]' },
     ]);
   });
 

@@ -62,11 +62,14 @@ export const questionKey = (q: QuestionInput, index: number) =>
 /** Every text the survey will speak, so TTS problems surface when the polling is saved. */
 export function promptsOf(input: PollingInput): PromptText[] {
   const out: PromptText[] = [];
-  for (const q of input.questions ?? []) {
+  (input.questions ?? []).forEach((q, i) => {
     const lang = q.lang?.trim() || DEFAULT_LANG;
-    if (!q.questionFile?.trim() && q.questionText?.trim()) out.push({ text: q.questionText.trim(), lang });
-    for (const p of q.press ?? []) if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang });
-  }
+    if (!q.questionFile?.trim() && q.questionText?.trim())
+      out.push({ text: q.questionText.trim(), lang, label: `questions[${i}]` });
+    (q.press ?? []).forEach((p, j) => {
+      if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang, label: `questions[${i}].press[${j}]` });
+    });
+  });
   return out;
 }
 
