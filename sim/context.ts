@@ -5,6 +5,7 @@ import { Devices } from './devices.js';
 import type { Engine } from './engine.js';
 import { Playbacks } from './playbacks.js';
 import { Queues } from './queues.js';
+import { Recordings } from './recordings.js';
 
 export interface SimContext {
   engine: Engine;
@@ -13,6 +14,7 @@ export interface SimContext {
   bridges: Bridges;
   devices: Devices;
   queues: Queues;
+  recordings: Recordings;
 }
 
 export function createContext(engine: Engine): SimContext {
@@ -23,5 +25,7 @@ export function createContext(engine: Engine): SimContext {
     queueLeg: (queue, leg) => queues.attachLeg(queue, leg),
   };
   queues.hooks = hooks;
-  return { engine, hooks, playbacks: new Playbacks(engine), bridges: new Bridges(engine), devices, queues };
+  return {
+    engine, hooks, playbacks: new Playbacks(engine), bridges: new Bridges(engine), devices, queues, recordings: new Recordings(engine),
+  };
 }

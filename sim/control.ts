@@ -8,8 +8,10 @@
  *   PUT  /sim/trunk?mode=local|sip
  *   PUT  /sim/queues/{queue}/members      body: {"members": ["201","202"]}
  *   GET  /sim/channels                    live channels
+ *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
  *   POST /sim/reset                       forget customer scenarios and the call log
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallRecord } from './call-log.js';
 import type { SimContext } from './context.js';
 import type { ControlHandler } from './http-server.js';
@@ -19,7 +21,26 @@ import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMo
 const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated', 'noRoute', 'providerDown'];
 
 export class SimWorld {
-  constructor(private readonly ctx: SimContext) {}
+  private readonly lag = monitorEventLoopDelay({ resolution: 1 });
+  constructor(private readonly ctx: SimContext) {
+    this.lag.enable();
+  }
+
+  /** Load figures of the simulator's own process (GET /sim/stats). */
+  stats() {
+    const ms = (n: number) => Math.round((n / 1e6) * 10) / 10;
+    return {
+      channels: this.ctx.engine.channels.size,
+      eventsDelivered: this.ctx.engine.bus.delivered,
+      eventLoopLagMs: { p50: ms(this.lag.percentile(50)), p99: ms(this.lag.percentile(99)), max: ms(this.lag.max) },
+    };
+  }
+  resetStats(): void {
+    this.lag.reset();
+  }
+  close(): void {
+    this.lag.disable();
+  }
 
   get config() {
     return this.ctx.engine.world;
@@ -87,6 +108,8 @@ export function controlHandler(world: SimWorld): ControlHandler {
         return { status: 200, body: { calls: world.callLog, duplicateChannelIds: world.duplicateChannelIds(), overlappingNumbers: world.overlappingNumbers() } };
       }
       if (method === 'GET' && what === 'channels') return { status: 200, body: world.channels() };
+      if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
+      if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
       if (what === 'customers' && key) {
         if (method === 'PUT') world.setCustomer(key, b as unknown as CustomerScenario);
         else if (method === 'DELETE') world.clearCustomer(key);

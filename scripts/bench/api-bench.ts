@@ -37,19 +37,19 @@ async function main() {
   const server = await startHttpServer(app, config, log);
 
   // ---- 1. POST /task with 100 000 numbers ------------------------------------------------------
+  // api and raw runs alternate so load from other processes hits both alike; medians of 3.
   const apiRuns: number[] = [];
+  const rawRuns: number[] = [];
   for (let run = 0; run < 3; run++) {
     const body = JSON.stringify({ crmId: `bench-${run}`, innerNum: '201', numbers });
-    const t0 = performance.now();
+    let t0 = performance.now();
     const res = await fetch(`${server.url}${BASE}/task`, { method: 'POST', body });
     const json = (await res.json()) as { result: boolean };
     apiRuns.push(performance.now() - t0);
     if (!json.result) throw new Error(`POST /task failed: ${JSON.stringify(json)}`);
-  }
-  const rawRuns: number[] = [];
-  for (let run = 0; run < 3; run++) {
+
     const raw = openDb(join(dir, `raw-${run}.sqlite`)).$client;
-    const t0 = performance.now();
+    t0 = performance.now();
     const now = Date.now() / 1000;
     const task = Number(raw.prepare("INSERT INTO tasks (crmId, innerNum) VALUES ('raw', '201')").run().lastInsertRowid);
     const ins = raw.prepare(
@@ -98,10 +98,26 @@ async function main() {
   });
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
-  const apiRps = await rps(server.url, `${BASE}/task/${small.data.id}`);
-  const bareRps = await rps(bareUrl, '/');
+  // Other processes share this machine, so api and bare runs alternate and each reports its best of 3.
+  // 3b runs the same while the database changes every millisecond (an active dialer writing rows), so
+  // the GET /task/{id} answer cache is invalidated constantly: the uncached path.
+  const touch = db.$client.prepare('UPDATE tasks SET changeTime = ? WHERE id = ?');
+  const apiR: number[] = [];
+  const bareR: number[] = [];
+  const busyR: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    apiR.push(await rps(server.url, `${BASE}/task/${small.data.id}`));
+    bareR.push(await rps(bareUrl, '/'));
+    const writer = setInterval(() => touch.run(Date.now() / 1000, small.data.id), 1);
+    busyR.push(await rps(server.url, `${BASE}/task/${small.data.id}`));
+    clearInterval(writer);
+  }
+  const [apiRps, bareRps, busyRps] = [apiR, bareR, busyR].map((xs) => Math.max(...xs));
   console.log(
-    `3. GET /task/{id} (task with 10 numbers), 32 concurrent, 3 s each\n  api ${apiRps.toFixed(0)} req/s   bare node:http ${bareRps.toFixed(0)} req/s   ratio ${(apiRps / bareRps).toFixed(2)}   target ≥ 0.5   ${apiRps / bareRps >= 0.5 ? 'OK' : 'MISSED'}`,
+    `3. GET /task/{id} (task with 10 numbers), 32 concurrent, 2 s runs, best of 3\n  api ${apiRps.toFixed(0)} req/s   bare node:http ${bareRps.toFixed(0)} req/s   ratio ${(apiRps / bareRps).toFixed(2)}   target ≥ 0.5   ${apiRps / bareRps >= 0.5 ? 'OK' : 'MISSED'}`,
+  );
+  console.log(
+    `3b. same with a DB write every 1 ms (answer cache always invalidated)\n  api ${busyRps.toFixed(0)} req/s   ratio to bare ${(busyRps / bareRps).toFixed(2)}`,
   );
 
   bare.close();
@@ -111,7 +127,7 @@ async function main() {
 }
 
 /** Requests per second over a keep-alive pool with a fixed number of in-flight requests, bounded in time. */
-async function rps(origin: string, path: string, seconds = 3, concurrency = 32): Promise<number> {
+async function rps(origin: string, path: string, seconds = 2, concurrency = 32): Promise<number> {
   const pool = new Pool(origin, { connections: concurrency });
   // warm-up
   for (let i = 0; i < 200; i++) await (await pool.request({ path, method: 'GET' })).body.text();

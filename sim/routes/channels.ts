@@ -108,6 +108,13 @@ export const channelRoutes: RouteDef[] = [
     setChannelVar(ctx, ch, i.query.variable ?? '', i.query.value ?? '');
     return noContent();
   }),
+  route(R, 'POST', '/channels/{channelId}/record', 'record', 'LiveRecording',
+    params('name!', 'format!', 'maxDurationSeconds', 'maxSilenceSeconds', 'ifExists', 'beep', 'terminateOn'),
+    (ctx, i) => ({ status: 201, body: ctx.recordings.start(inStasis(ctx, i.path.channelId), i.query) })),
+  route(R, 'POST', '/channels/{channelId}/snoop', 'snoopChannel', 'Channel', params('spy', 'whisper', 'app!', 'appArgs', 'snoopId'),
+    (ctx, i) => ok(ctx.recordings.snoop(inStasis(ctx, i.path.channelId), i.query.app ?? '', i.query.appArgs, i.query.snoopId).toJSON())),
+  route(R, 'POST', '/channels/{channelId}/snoop/{snoopId}', 'snoopChannelWithId', 'Channel', params('spy', 'whisper', 'app!', 'appArgs'),
+    (ctx, i) => ok(ctx.recordings.snoop(inStasis(ctx, i.path.channelId), i.query.app ?? '', i.query.appArgs, i.path.snoopId).toJSON())),
   route(R, 'POST', '/channels/{channelId}/dial', 'dial', 'void', params('caller', 'timeout'), (ctx, i) => {
     const ch = inStasis(ctx, i.path.channelId);
     dialChannel(ctx.engine, ch, i.query.timeout);

@@ -22,7 +22,7 @@ export const intField = (min: number, max: number) =>
 export const flagField = (values: readonly number[]) =>
   z.preprocess(
     (v) => (typeof v === 'string' && intString.test(v) ? Number(v) : typeof v === 'boolean' ? Number(v) : v),
-    z.number().refine((n) => values.includes(n), { error: `must be one of ${values.join(', ')}` }),
+    z.literal(values as number[], { error: `must be one of ${values.join(', ')}` }),
   );
 
 /** Text from a string or a number (CRMs send ids either way). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -28,6 +28,19 @@ export function createTtsCache(dir: string) {
       } finally {
         await rm(tmp, { force: true });
       }
+    },
+    /** Removes entries older than `maxAgeMs` (by modification time); returns how many. */
+    async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
+      let removed = 0;
+      for (const f of await readdir(dir).catch(() => [] as string[])) {
+        if (!f.endsWith('.wav')) continue;
+        const s = await stat(join(dir, f)).catch(() => undefined);
+        if (s && now - s.mtimeMs > maxAgeMs) {
+          await rm(join(dir, f), { force: true });
+          removed += 1;
+        }
+      }
+      return removed;
     },
   };
 }

@@ -19,6 +19,7 @@ export async function connectAgent(
   call: CallEntry,
   target: string,
   phone: string,
+  onBridged: () => void = () => {},
 ): Promise<AgentOutcome> {
   const { ari, config } = core;
   const agentId = `${customer.channelId}-agent`;
@@ -63,6 +64,7 @@ export async function connectAgent(
   }
   if (!added.ok) core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
   core.book.markBridged(call);
+  onBridged();
   core.agents.ownCallChanged(target);
   core.kick();
 

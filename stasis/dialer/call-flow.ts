@@ -159,7 +159,10 @@ async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, ses
     return;
   }
   trail(core, row.id, { state: RowState.START_DIAL });
-  const o = await connectAgent(core, session, call, target, row.phone);
+  // inDialState ANSWER as soon as the agent talks: a restart can then tell a connected call from a failed one.
+  const o = await connectAgent(core, session, call, target, row.phone, () =>
+    trail(core, row.id, { state: RowState.START_DIAL, inDialState: 'ANSWER' }),
+  );
   switch (o.kind) {
     case 'client-gone':
       finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {

@@ -24,12 +24,8 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
     if (!alive.has(s.channelId)) s.end({ by: 'remote', causeText: 'gone while ARI was disconnected' });
   }
 
-  const followed = new Set<string>();
   for (const row of claimedOpenAttempts(core.db)) {
-    if (core.book.has(row.id)) {
-      followed.add(row.callFile ?? '');
-      continue;
-    }
+    if (core.book.has(row.id)) continue;
     if (row.originatedAt === null || !row.callFile) {
       releaseAttempt(core.db, row.id, core.nowSec());
       core.log.info({ rowId: row.id }, 'reconcile: originate never sent, number is ready again');
@@ -37,7 +33,6 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
     }
     const ch = alive.get(row.callFile);
     if (ch) {
-      followed.add(row.callFile);
       adopt(core, row, ch.state);
     } else {
       const r = evidenceResult(row);
@@ -46,13 +41,12 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
     }
   }
 
-  // Agent legs and utility channels left by an earlier run (or before a reconnect): hang them up; the
-  // utility channel is created afresh after reconciliation.
+  // Agent legs (an adopted call is never re-bridged) and utility channels left by an earlier run or before
+  // a reconnect: hang them up; the utility channel is created afresh after reconciliation.
   core.agents.forgetUtilityChannel();
   for (const id of alive.keys()) {
-    if (!id.startsWith('dlr-') || core.registry.get(id)) continue;
-    const base = id.endsWith('-agent') ? id.slice(0, -'-agent'.length) : id;
-    if (followed.has(base) && core.registry.get(base)) continue;
+    // ";2" is the other half of a Local channel: it goes with its ";1".
+    if (!id.startsWith('dlr-') || id.includes(';') || core.registry.get(id)) continue;
     void core.ari.hangup(id);
   }
   core.kick();

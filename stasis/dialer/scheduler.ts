@@ -143,7 +143,11 @@ export class Scheduler {
     call.done = runCall(core, task, row, call)
       .catch((err: unknown) => {
         core.log.error({ err, rowId: row.id }, 'call flow failed');
-        finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
+        try {
+          finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
+        } catch (e) {
+          core.log.error({ err: e, rowId: row.id }, 'could not record the failed call');
+        }
       })
       .finally(() => {
         core.book.remove(call);

@@ -39,7 +39,8 @@ export function createPromptResolver(tts: PromptTts, log: Logger) {
   async function fromText(text: string | null | undefined, lang: string, params: Record<string, unknown>): Promise<Prompt | undefined> {
     if (!text || !text.trim()) return undefined;
     if (!tts.configured) return BEEP;
-    const r = await tts.synthesize(substituteParams(text, params), lang);
+    const filled = substituteParams(text, params);
+    const r = await tts.synthesize(filled, lang, { perCall: filled !== text });
     if (!r.ok) {
       log.warn({ reason: r.message }, 'text prompt could not be voiced; playing a beep instead');
       return BEEP;

@@ -25,8 +25,8 @@ describe('POST /polling', () => {
     ]);
     // a question with a file is not voiced
     expect(t.prompts.seen.at(-1)).toEqual([
-      { text: 'first', lang: 'ru-RU' },
-      { text: 'second', lang: 'en-US' },
+      { text: 'first', lang: 'ru-RU', label: 'questions[0]' },
+      { text: 'second', lang: 'en-US', label: 'questions[1]' },
     ]);
   });
 
@@ -41,6 +41,12 @@ describe('POST /polling', () => {
     expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM question_actions WHERE pollingId = ?').get(a.json.data.id)).toEqual({ n: 1 });
     const auto = await t.call('POST', '/polling', { name: 'auto' });
     expect(auto.json.data.crmId).toBe(String(auto.json.data.id));
+    // a client-chosen crmId that equals the next auto value is skipped, not overwritten
+    const chosen = await t.call('POST', '/polling', { crmId: String(auto.json.data.id + 2), name: 'chosen' });
+    expect(chosen.json.data.id).toBe(auto.json.data.id + 1);
+    const auto2 = await t.call('POST', '/polling', { name: 'auto2' });
+    expect(auto2.json.data).toMatchObject({ id: auto.json.data.id + 2, crmId: String(auto.json.data.id + 3) });
+    expect((await t.call('GET', `/polling/${chosen.json.data.id}`)).json.data.name).toBe('chosen');
   });
 
   it('voices playback presses with valueOptions text, stripping one pair of quotes', async () => {
@@ -61,10 +67,10 @@ describe('POST /polling', () => {
       ],
     });
     expect(t.prompts.seen.at(-1)).toEqual([
-      { text: 'Q', lang: 'uz-UZ' },
-      { text: 'Rahmat', lang: 'uz-UZ' },
-      { text: '"quoted"', lang: 'uz-UZ' },
-      { text: 'no options', lang: 'uz-UZ' },
+      { text: 'Q', lang: 'uz-UZ', label: 'questions[0]' },
+      { text: 'Rahmat', lang: 'uz-UZ', label: 'questions[0].press[0]' },
+      { text: '"quoted"', lang: 'uz-UZ', label: 'questions[0].press[2]' },
+      { text: 'no options', lang: 'uz-UZ', label: 'questions[0].press[3]' },
     ]);
   });
 
@@ -85,6 +91,26 @@ describe('POST /polling', () => {
     t.prompts.warnings.length = 0;
     expect(r.json.result).toBe(true);
     expect(r.json.messages).toEqual(['TTS is not configured: text prompts will be a beep', 'questions[0].press[0]: nextQuestion "9" matches no questionId']);
+  });
+});
+
+describe('POST /polling with audio files', () => {
+  const t = testApi();
+  it('warns about files that are not on this server; uploaded files are fine (with or without extension)', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('ID3')]), 'q.mp3');
+    const wav = (await t.call('POST', '/audio', form)).json.data.filename as string;
+    const r = await t.call('POST', '/polling', {
+      questions: [
+        { questionFile: wav, press: [{ key: '1', action: 'playback', value: wav.replace(/\.wav$/, '.mp3'), valueOptions: 'file' }] },
+        { questionFile: '/nowhere/missing.wav', press: [{ key: '2', action: 'playback', value: '/nowhere/gone.mp3', valueOptions: 'file' }] },
+      ],
+    });
+    expect(r.json.result).toBe(true);
+    expect(r.json.messages).toEqual([
+      'questions[1]: questionFile "/nowhere/missing.wav" does not exist on this server',
+      'questions[1].press[0]: file "/nowhere/gone.mp3" does not exist on this server',
+    ]);
   });
 });
 

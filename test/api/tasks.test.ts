@@ -101,6 +101,20 @@ describe('POST /task: number merge', () => {
     expect(rows.find((x) => x.id === second.id)).toBeUndefined();
   });
 
+  it('a removed number whose call is in progress keeps its row, so the outcome of that call is recorded', async () => {
+    const postOwn = (numbers: string[]) => t.call('POST', '/task', { crmId: 'merge-in-call', innerNum: '1', numbers });
+    const id = (await postOwn(['79001234567', '79001234568'])).json.data.id;
+    const [inCall, waiting] = rowsOf(t, id);
+    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile', callFile = 'ch-1' WHERE id = ?").run(inCall.id);
+    await postOwn(['79001234569']);
+    const rows = rowsOf(t, id);
+    expect(rows.map((x) => [x.phone, x.state])).toEqual([
+      ['79001234567', 'CreateCallFile'],
+      ['79001234569', 'CreateTask'],
+    ]);
+    expect(rows.find((x) => x.id === waiting.id)).toBeUndefined();
+  });
+
   it('updates params/clientId/timeCallAllow/TimeOffset only on open rows; keeps every attempt row', async () => {
     const id = (await post(['79001234567', '79001234569'])).json.data.id;
     const [closed, open] = rowsOf(t, id);

@@ -37,3 +37,50 @@ export async function simSuite(env: Record<string, string> = {}, trunkMode?: 'lo
     },
   };
 }
+
+/**
+ * A TCP proxy standing for "the network path to Asterisk": `down()` drops every connection and refuses new
+ * ones (Asterisk gone), `up(target)` accepts again, possibly towards another simulator (Asterisk restarted).
+ */
+export async function tcpProxy(targetUrl: string) {
+  const net = await import('node:net');
+  let target = new URL(targetUrl);
+  const sockets = new Set<import('node:net').Socket>();
+  let server: import('node:net').Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port), target.hostname);
+        for (const sock of [client, upstream]) {
+          sockets.add(sock);
+          sock.on('close', () => sockets.delete(sock));
+          sock.on('error', () => sock.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as import('node:net').AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen();
+  return {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    async down() {
+      await new Promise<void>((r) => {
+        server!.close(() => r());
+        for (const s of sockets) s.destroy();
+      });
+    },
+    async up(newTarget?: string) {
+      if (newTarget) target = new URL(newTarget);
+      await listen();
+    },
+    async close() {
+      await this.down().catch(() => {});
+    },
+  };
+}

@@ -70,6 +70,14 @@ describe('audio conversion for Asterisk', () => {
     expect(readdirSync(env.dir).filter((f) => f.includes('-out'))).toEqual([]);
   });
 
+  it('stops a conversion that takes too long and leaves nothing behind', async () => {
+    const long = makeAudio('long.mp3', 30, []);
+    const slow = createFfmpegConverter({ log: env.log, timeoutMs: 1 });
+    const r = await slow.convert(long, join(env.dir, 'slow-out'));
+    expect(r).toEqual({ ok: false, message: expect.stringContaining('was stopped') });
+    expect(readdirSync(env.dir).filter((f) => f.startsWith('slow-out'))).toEqual([]);
+  });
+
   it('says so when ffmpeg itself cannot be run', async () => {
     const broken = createFfmpegConverter({ log: env.log, ffmpegPath: join(env.dir, 'no-such-ffmpeg') });
     const r = await broken.convert(join(env.dir, 'tone.mp3'), join(env.dir, 'x'));

@@ -31,6 +31,7 @@ describe('playback and DTMF', () => {
     h.sim.world.setCustomer('700100', { kind: 'answer', hangupAfterMs: 600_000 });
     dir = mkdtempSync(join(tmpdir(), 'sim-media-'));
     writeFileSync(join(dir, 'greeting.wav'), wav(2000));
+    writeFileSync(join(dir, 'long.wav'), wav(10_000));
   });
   afterAll(async () => h.close());
 
@@ -57,10 +58,10 @@ describe('playback and DTMF', () => {
     expect(pbEvents('pb3')).toEqual(['PlaybackStarted(playing)', 'PlaybackFinished(failed)']);
   });
 
-  it('the wav header sets the duration: a 2 s file outlasts a 0.44 s beep started together', async () => {
+  it('the wav header sets the duration: a 10 s file outlasts a 0.44 s beep started together', async () => {
     await answered('pb-race-a');
     await answered('pb-race-b');
-    await h.client.channels.playWithId({ channelId: 'pb-race-a', playbackId: 'long', media: `sound:${join(dir, 'greeting')}` });
+    await h.client.channels.playWithId({ channelId: 'pb-race-a', playbackId: 'long', media: `sound:${join(dir, 'long')}` });
     await h.client.channels.playWithId({ channelId: 'pb-race-b', playbackId: 'short', media: 'sound:beep' });
     await waitFor(finished('long'));
     const order = h.events.filter((e) => e.type === 'PlaybackFinished' && ['long', 'short'].includes(e.playback.id)).map((e) => e.playback.id);

@@ -44,8 +44,8 @@ export function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAri
   }
 
   /** The media URI the survey plays for a text (voiced on demand, so it is in the cache). */
-  async function ttsUri(text: string, lang = 'ru-RU') {
-    const r = await tts.synthesize(text, lang);
+  async function ttsUri(text: string, lang = 'ru-RU', perCall = false) {
+    const r = await tts.synthesize(text, lang, { perCall });
     if (!r.ok) throw new Error(r.message);
     return `sound:${r.wavPath.slice(0, -4)}`;
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAsteriskWav, parseWav } from '../../src/media/wav.js';
 import { createTts } from '../../src/tts/index.js';
@@ -75,6 +75,22 @@ describe('Yandex SpeechKit text-to-speech', () => {
     await tts.synthesize('"Спасибо за выбор этого товара"', 'ru-RU');
     expect(await tts.synthesize('Спасибо за выбор этого товара', 'ru-RU')).toMatchObject({ ok: true, cached: true });
     expect(fake.requests.map((r) => r.form.text)).toEqual(['Спасибо за выбор этого товара']);
+    env.cleanup();
+  });
+
+  it('keeps per-call prompts apart and sweeps those older than a day', async () => {
+    const { env, tts } = ttsWith(FAKE_API_KEY);
+    await tts.synthesize('Общий вопрос', 'ru-RU');
+    const shared = await tts.synthesize('Общий вопрос', 'ru-RU', { perCall: true });
+    expect(shared).toMatchObject({ ok: true, cached: true }); // a polling prompt is reused, not copied
+    const own = await tts.synthesize('Иван, ваш долг 1 2 3', 'ru-RU', { perCall: true });
+    expect(own.ok && own.wavPath.startsWith(`${tts.cacheDir}/calls/`)).toBe(true);
+    const { createTtsCache } = await import('../../src/tts/cache.js');
+    const calls = createTtsCache(`${tts.cacheDir}/calls`);
+    expect(await calls.sweep(24 * 3600_000)).toBe(0);
+    expect(await calls.sweep(24 * 3600_000, Date.now() + 25 * 3600_000)).toBe(1);
+    expect(own.ok && existsSync(own.wavPath)).toBe(false);
+    expect(existsSync((shared as { wavPath: string }).wavPath)).toBe(true);
     env.cleanup();
   });
 

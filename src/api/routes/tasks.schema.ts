@@ -4,7 +4,7 @@ import { flagField, intField, keep, textField } from '../fields.js';
 /** Request schemas of /task and /task-signal-close; the same schemas feed /openapi.json. */
 
 /** `state`: 0 open, 1 closed, 2 paused; "" counts as 0 like the original's empty() check. */
-const state = z.preprocess((v) => (v === '' ? 0 : v), flagField([0, 1, 2]));
+const state = z.preprocess((v) => (v === '' ? 0 : v), flagField([0, 1, 2])).describe('0 open, 1 closed, 2 paused');
 
 const NumberObject = z
   .object({
@@ -39,7 +39,10 @@ export const TaskFields = z.object({
 
 export const TaskPostBody = TaskFields.extend({
   id: keep(intField(1, Number.MAX_SAFE_INTEGER)),
-  numbers: z.array(NumberItem, { error: 'must be an array of numbers' }).nullish(),
+  numbers: z
+    .array(NumberItem, { error: 'must be an array of numbers' })
+    .nullish()
+    .describe('merged by the last 10 digits; omitted/null = keep the current numbers'),
 });
 
 export const TaskPutBody = TaskFields;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { PromptPreparer, PromptText } from '../../ports.js';
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
@@ -61,11 +62,14 @@ export const questionKey = (q: QuestionInput, index: number) =>
 /** Every text the survey will speak, so TTS problems surface when the polling is saved. */
 export function promptsOf(input: PollingInput): PromptText[] {
   const out: PromptText[] = [];
-  for (const q of input.questions ?? []) {
+  (input.questions ?? []).forEach((q, i) => {
     const lang = q.lang?.trim() || DEFAULT_LANG;
-    if (!q.questionFile?.trim() && q.questionText?.trim()) out.push({ text: q.questionText.trim(), lang });
-    for (const p of q.press ?? []) if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang });
-  }
+    if (!q.questionFile?.trim() && q.questionText?.trim())
+      out.push({ text: q.questionText.trim(), lang, label: `questions[${i}]` });
+    (q.press ?? []).forEach((p, j) => {
+      if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang, label: `questions[${i}].press[${j}]` });
+    });
+  });
   return out;
 }
 
@@ -85,6 +89,27 @@ function danglingTargets(input: PollingInput): string[] {
   return out;
 }
 
+/** Asterisk plays files without extension, so "/a/b.mp3" is fine when "/a/b.wav" exists. */
+function audioExists(path: string): boolean {
+  const base = path.replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  return existsSync(path) || existsSync(`${base}.wav`);
+}
+
+/** Referenced audio files that are not on this server: the call would play nothing there. */
+function missingFiles(input: PollingInput): string[] {
+  const out: string[] = [];
+  (input.questions ?? []).forEach((q, i) => {
+    const f = q.questionFile?.trim();
+    if (f && !audioExists(f)) out.push(`questions[${i}]: questionFile "${f}" does not exist on this server`);
+    (q.press ?? []).forEach((p, j) => {
+      const v = p.value?.trim();
+      if (p.action === 'playback' && v && !isSpokenPress(p) && !audioExists(v))
+        out.push(`questions[${i}].press[${j}]: file "${v}" does not exist on this server`);
+    });
+  });
+  return out;
+}
+
 /**
  * POST /polling: upsert by crmId (auto = MAX(id)+1), replacing all questions and presses. Prompts are
  * prepared (TTS) BEFORE the transaction: errors refuse the polling and nothing is saved, warnings are
@@ -97,15 +122,19 @@ export async function savePolling(
 ): Promise<Outcome<PollingSummary>> {
   const prepared = await prompts.prepare(promptsOf(input));
   if (prepared.errors.length) return fail(prepared.errors);
-  const warnings = [...prepared.warnings, ...danglingTargets(input)];
+  const warnings = [...prepared.warnings, ...danglingTargets(input), ...missingFiles(input)];
 
   const db = ctx.db.$client;
   const saved = db
     .transaction((): PollingSummary => {
       let crmId = input.crmId?.trim() ?? '';
       if (crmId === '') {
-        const max = db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number };
-        crmId = String(max.m + 1);
+        // MAX(id)+1 like the original, but never an auto crmId that a client already chose for
+        // another polling (the original would silently overwrite that polling)
+        let next = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number }).m + 1;
+        const taken = db.prepare('SELECT 1 FROM pollings WHERE crmId = ?');
+        while (taken.get(String(next))) next++;
+        crmId = String(next);
       }
       const existing = db.prepare('SELECT id, name FROM pollings WHERE crmId = ?').get(crmId) as
         | { id: number; name: string }

@@ -12,13 +12,17 @@ export interface MergeStats {
 /**
  * The original's number-list merge (spec §2.2 (1)), run inside the caller's transaction:
  * - identity is phoneId (last 10 digits);
- * - rows whose phoneId is not in the new list are deleted (every attempt of that number);
+ * - rows whose phoneId is not in the new list are deleted (every attempt of that number), except a row
+ *   whose call is in progress right now: that call goes on and its outcome is recorded, so it is kept
+ *   (the original deleted it and the outcome was lost or re-created as an orphan row);
  * - numbers already in the task keep all their rows and results; only OPEN rows take the new params,
  *   clientId, timeCallAllow and TimeOffset (a finished number is never re-dialed by a re-POST);
  *   unlike v1.35 pending retry rows are kept too;
  * - new numbers are appended in request order.
  * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups.
  */
+const isInCall = (r: { closeTime: number; state: string }) => r.closeTime === 0 && r.state !== 'CreateTask';
+
 export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNumber[], now: number): MergeStats {
   const byPhone = new Map<string, ReturnType<typeof numbersOfTask>>();
   for (const row of numbersOfTask(db, taskId)) {
@@ -35,8 +39,14 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
   for (const n of numbers) wanted.add(n.phoneId);
   for (const [phoneId, rows] of byPhone) {
     if (wanted.has(phoneId)) continue;
-    for (const r of rows) del.run(r.id);
-    stats.removed += rows.length;
+    for (const r of rows) {
+      if (isInCall(r)) {
+        stats.kept++;
+        continue;
+      }
+      del.run(r.id);
+      stats.removed++;
+    }
   }
 
   for (const n of numbers) {

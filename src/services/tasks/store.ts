@@ -67,6 +67,7 @@ export interface ExistingNumberRow {
   id: number;
   phoneId: string;
   closeTime: number;
+  state: string;
   params: string;
   clientId: string;
   timeCallAllow: number;
@@ -77,7 +78,7 @@ export const numbersOfTask = (db: Db, taskId: number) =>
   prep(
     db,
     'numbersOfTask',
-    'SELECT id, phoneId, closeTime, params, clientId, timeCallAllow, timeOffsetMinutes FROM task_results WHERE taskId = ? ORDER BY id',
+    'SELECT id, phoneId, closeTime, state, params, clientId, timeCallAllow, timeOffsetMinutes FROM task_results WHERE taskId = ? ORDER BY id',
   ).all(taskId) as ExistingNumberRow[];
 
 export const insertNumberStmt = (db: Db): Database.Statement =>
