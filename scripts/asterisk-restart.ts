@@ -15,6 +15,8 @@ const { values } = parseArgs({
     channels: { type: 'string', default: '40' },
     'after-min-ms': { type: 'string', default: '2000' },
     'after-max-ms': { type: 'string', default: '8000' },
+    'down-min-ms': { type: 'string', default: '500' },
+    'down-max-ms': { type: 'string', default: '5000' },
   },
 });
 
@@ -24,7 +26,7 @@ const report = await runAsteriskOutage({
   seed: Number(values.seed),
   timeScale: Number(values['time-scale']),
   outageAfterMs: [Number(values['after-min-ms']), Number(values['after-max-ms'])],
-  downMs: [500, 5000],
+  downMs: [Number(values['down-min-ms']), Number(values['down-max-ms'])],
   channelsPerTask: Number(values.channels),
   doneTimeoutMs: 30 * 60_000,
   progress: (l) => process.stdout.write(`${new Date().toISOString()} ${l}\n`),
