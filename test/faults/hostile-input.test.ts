@@ -250,3 +250,26 @@ describe('path tricks in ids and names', () => {
     );
   });
 });
+
+describe('no partial writes', () => {
+  const good = fc.integer({ min: 0, max: 99_999_999 }).map((n) => `79${String(n).padStart(9, '0')}`);
+  const bad = fc.oneof(
+    fc.constantFrom('7900abc1234', '+7 (900) 12x', '١٢٣٤٥٦٧٨٩٠١', '7'.repeat(200), '79001234567\u0000'),
+    fc.record({ number: good, timeCallAllow: fc.constantFrom('31.02.2025 10:00:00', 'tomorrow', '99.99.9999 99:99:99') }),
+    fc.record({ number: good, TimeOffset: fc.constantFrom(99, -50, 'east', 1.2345) }),
+  );
+  it('one bad number anywhere in a big list refuses the whole request, naming it, and leaves the task as it was', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(good, { minLength: 1, maxLength: 300 }), bad, fc.nat(), fc.boolean(), async (goods, b, at, existing) => {
+        const numbers: unknown[] = [...goods];
+        numbers.splice(at % (goods.length + 1), 0, b);
+        // upsert of the seeded task (crmId) or a new one
+        const body = existing ? { crmId: String(taskId), innerNum: '202', name: 'changed', numbers } : { innerNum: '201', crmId: 'fresh', numbers };
+        const res = await check('POST', `${BASE}/task`, JSON.stringify(body), JSON_H);
+        expect(res.json.result).toBe(false);
+        expect(res.json.messages.join(' ')).toMatch(/numbers\[\d+\]|timeCallAllow|TimeOffset|Number/);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
