@@ -27,6 +27,8 @@ export interface SigtermReport {
   /** ms from SIGTERM to exit, and the scaled deadline in ms. */
   exitAfterMs: number;
   deadlineMs: number;
+  drainedBeforeDeadline: number;
+  hungUpAtDeadline: number;
   exitCode: number | null;
   originatesAfterStop: number;
   recordedAtStop: Record<string, number>;
@@ -79,7 +81,8 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
       if (Date.now() > end) throw new Error('calls never came up');
       await sleep(20);
     }
-    const callsUpAtSignal = liveChannelsOfOurs(sim, true).length;
+    const upAtSignal = new Set(liveChannelsOfOurs(sim, true));
+    const callsUpAtSignal = upAtSignal.size;
     const bridgedAtSignal = bridged();
     const signalAt = Date.now();
     svc.child.kill('SIGTERM');
@@ -103,6 +106,13 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
     if (left.length) problems.push(`channels still up after exit: ${left.join(', ')}`);
     const unended = sim.world.callLog.filter((c) => !c.rejected && c.mode === 'originate' && !c.endedAt);
     if (unended.length) problems.push(`calls never ended: ${unended.map((c) => c.channelId).join(', ')}`);
+    // Calls up at the signal either ended by themselves before the deadline or were hung up at it.
+    const deadlineMs = o.deadlineSeconds * o.timeScale * 1000;
+    const upCalls = sim.world.callLog.filter((c) => upAtSignal.has(c.channelId));
+    const drainedBeforeDeadline = upCalls.filter((c) => c.endedAt! - signalAt < deadlineMs).length;
+    const hungUpAtDeadline = upCalls.filter((c) => c.endedAt! - signalAt >= deadlineMs).length;
+    const tooLate = upCalls.filter((c) => c.endedAt! - signalAt > deadlineMs + 3000);
+    if (tooLate.length) problems.push(`calls still up 3 s after the deadline: ${tooLate.map((c) => c.channelId).join(', ')}`);
     const recordedAtStop: Record<string, number> = {};
     for (const r of db.rows.filter((x) => x.result)) recordedAtStop[r.result] = (recordedAtStop[r.result] ?? 0) + 1;
     const notYetDialed = db.rows.filter((r) => !r.callFile && r.state === 'CreateTask' && !r.result).length;
@@ -120,7 +130,7 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
     await svc.exited;
     svc = undefined;
     return {
-      problems, callsUpAtSignal, bridgedAtSignal, exitAfterMs, deadlineMs: o.deadlineSeconds * o.timeScale * 1000, exitCode: code,
+      problems, callsUpAtSignal, bridgedAtSignal, exitAfterMs, deadlineMs, drainedBeforeDeadline, hungUpAtDeadline, exitCode: code,
       originatesAfterStop: late.length, recordedAtStop, notYetDialed, completedAfterRestart,
     };
   } finally {
