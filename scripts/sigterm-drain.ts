@@ -24,6 +24,7 @@ const r = await runSigterm({
 const out = process.stdout;
 out.write('\n=== SIGTERM with calls up ===\n');
 out.write(`calls up at the signal ${r.callsUpAtSignal} (bridged to agents ${r.bridgedAtSignal})\n`);
+out.write(`calls up at the signal that ended on their own before the deadline: ${r.drainedBeforeDeadline}; hung up at the deadline: ${r.hungUpAtDeadline}\n`);
 out.write(`exit code ${r.exitCode}, exited ${r.exitAfterMs} ms after SIGTERM; scaled deadline ${r.deadlineMs} ms\n`);
 out.write(`customer originates reaching Asterisk after the service handled the signal: ${r.originatesAfterStop} (all claimed before it)\n`);
 out.write(`recorded at stop: ${JSON.stringify(r.recordedAtStop)}; numbers left for later (not dialed): ${r.notYetDialed}\n`);

@@ -17,7 +17,7 @@ describe('SIGTERM with calls up', () => {
     expect(r.exitAfterMs).toBeGreaterThanOrEqual(r.deadlineMs);
     expect(r.exitAfterMs).toBeLessThan(r.deadlineMs + 8000);
     expect(r.drainedBeforeDeadline).toBeGreaterThan(0); // short calls finished on their own
-    expect(r.hungUpAtDeadline).toBeGreaterThanOrEqual(3); // the three bridged calls were cut at the deadline
+    expect(r.hungUpAtDeadline).toBeGreaterThanOrEqual(3); // the three bridged calls (customers …7) were cut at the deadline
     expect(r.notYetDialed).toBeGreaterThan(0); // numbers left for later were neither dialed nor dropped
     expect(r.completedAfterRestart).toBe(true);
   }, 90_000);

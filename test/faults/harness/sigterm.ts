@@ -65,7 +65,8 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
     let seq = 0;
     const num = (last: string) => `7955${String(seq++).padStart(6, '0')}${last}`;
     for (const agent of o.agents) {
-      const numbers = Array.from({ length: o.longPerAgent }, (_, i) => num(i % 2 ? '7' : '0'));
+      // 7 stays 60 s (longer than the deadline), 0 stays 30 s: the first call of each agent is cut at the deadline
+      const numbers = Array.from({ length: o.longPerAgent }, (_, i) => num(i % 2 ? '0' : '7'));
       await api(svc.url, 'POST', '/task', { name: `long ${agent}`, innerNum: agent, maxCountChannels: 1, numbers });
     }
     // Surveys: 9 hangs up after 16.75 s (drains before the deadline), 1 presses a key, 7 stays on the line
