@@ -24,6 +24,8 @@ export interface OriginateParams {
 export interface CallHooks {
   agentLeg(ext: string, leg: LegOptions): void;
   queueLeg(queue: string, leg: Leg): void;
+  /** An answered channel runs dialplan (continueInDialplan, or originate with extension instead of app). */
+  runDialplan(ch: SimChannel, context: string, exten: string, priority: number): void;
 }
 
 export function parseCallerId(callerId: string | undefined): { name: string; number: string } {
@@ -124,7 +126,12 @@ function setup(engine: Engine, hooks: CallHooks, p: OriginateParams, mode: 'orig
   const base = {
     mode, inner, app, args: p.appArgs ? p.appArgs.split(',') : [], timeoutMs: (timeoutSec > 0 ? timeoutSec : 30) * 1000, record,
   };
-  const leg = new Leg(engine, ch1, ch2, legOptions(engine, hooks, parsed, base));
+  const opts = legOptions(engine, hooks, parsed, base);
+  if (mode === 'originate' && !app && p.extension) {
+    const ext = p.extension;
+    opts.onAnswer = () => hooks.runDialplan(ch1, p.context || 'default', ext, 1);
+  }
+  const leg = new Leg(engine, ch1, ch2, opts);
   if (parsed.target.kind === 'queue') hooks.queueLeg(parsed.target.queue, leg);
   return { leg, ch1, ch2, app };
 }

@@ -123,7 +123,7 @@ export class Leg {
     engine.setState(ch1, 'Up');
     engine.dial(ch1, 'ANSWER');
     opts.onAnswer?.();
-    if (opts.mode === 'originate') {
+    if (opts.mode === 'originate' && opts.app) {
       if (!engine.bus.isRegistered(opts.app)) {
         // "Stasis app … doesn't exist": the answered call is dropped.
         this.remoteHangup(16);

@@ -68,6 +68,23 @@ describe('resource objects, recordings, snoop and queue hangups', () => {
   });
 });
 
+describe('originate into the dialplan (extension instead of app)', () => {
+  it('sends the answered customer to queue 9000, which rings an agent', async () => {
+    const h = await startHarness({ timeScale: 0.02 });
+    try {
+      h.sim.world.setCustomer('4917000005', { kind: 'answer', hangupAfterMs: 600_000 });
+      const r = await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000005@test-clients&extension=9000&context=dialer-queue&channelId=dp');
+      expect(r.status).toBe(200);
+      await waitFor(() => h.sim.world.channels().some((c: any) => /^Local\/20\d@test-agents-.*;1$/.test(c.name) && c.state === 'Up'));
+      const dp = h.sim.world.channels().find((c: any) => c.id === 'dp') as any;
+      expect(dp.dialplan).toMatchObject({ context: 'dialer-queue', exten: '9000', app_name: 'Queue' });
+      expect(h.events.some((e) => e.channel?.id === 'dp')).toBe(false); // no app: nothing is subscribed
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('seeded jitter', () => {
   async function scriptedAnswers(seed: number): Promise<number[]> {
     const sim = await startSimulator({ timeScale: 0.001, seed, jitterMs: 5000 });
