@@ -8,6 +8,8 @@
  *   PUT  /sim/trunk?mode=local|sip
  *   PUT  /sim/queues/{queue}/members      body: {"members": ["201","202"]}
  *   GET  /sim/channels                    live channels
+ *   POST /sim/channels/{id}/dtmf?digits=1 the far end presses digits now (events on that channel)
+ *   POST /sim/channels/{id}/hangup?cause=16 the far end hangs up now
  *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
  *   POST /sim/reset                       forget customer scenarios and the call log
  */
@@ -16,6 +18,7 @@ import type { CallRecord } from './call-log.js';
 import type { SimContext } from './context.js';
 import type { ControlHandler } from './http-server.js';
 import type { SimEvent } from './events.js';
+import { legOf } from './leg.js';
 import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMode } from './world.js';
 
 const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated', 'noRoute', 'providerDown'];
@@ -67,6 +70,21 @@ export class SimWorld {
       ext, iface: `Local/${ext}@test-agents`, stateInterface: stasis ? `Stasis:agent${ext}` : `PJSIP/${ext}`, paused: false,
     })));
   }
+  /** The far end presses digits now: ChannelDtmfReceived on the given (dialer-side) channel. */
+  pressDigits(channelId: string, digits: string): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    if (!/^[0-9*#A-D]+$/.test(digits)) throw new Error('digits: expected 0-9, *, #, A-D');
+    this.ctx.engine.emitDtmf(ch, digits);
+  }
+  /** The far end hangs up now (cause 16 unless given), as its own script would. */
+  hangupFarEnd(channelId: string, cause = 16): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    const leg = legOf(ch);
+    if (leg) leg.remoteHangup(cause);
+    else this.ctx.engine.destroy(ch, cause);
+  }
   deviceState(name: string): string {
     return this.ctx.devices.state(name);
   }
@@ -108,6 +126,14 @@ export function controlHandler(world: SimWorld): ControlHandler {
         return { status: 200, body: { calls: world.callLog, duplicateChannelIds: world.duplicateChannelIds(), overlappingNumbers: world.overlappingNumbers() } };
       }
       if (method === 'GET' && what === 'channels') return { status: 200, body: world.channels() };
+      if (method === 'POST' && what === 'channels' && key && sub === 'dtmf') {
+        world.pressDigits(key, query.get('digits') ?? String(b.digits ?? ''));
+        return { status: 204 };
+      }
+      if (method === 'POST' && what === 'channels' && key && sub === 'hangup') {
+        world.hangupFarEnd(key, Number(query.get('cause') ?? b.cause ?? 16));
+        return { status: 204 };
+      }
       if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
       if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
       if (what === 'customers' && key) {

@@ -100,6 +100,31 @@ describe('scripted world, trunk modes and the call log witness', () => {
     }
   });
 
+  it('drives agents, queue members and live calls over /sim/ as well', async () => {
+    const ctl = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    expect((await ctl('PUT', '/sim/agents/202', { offline: true })).status).toBe(204);
+    expect(h.sim.world.deviceState('PJSIP/202')).toBe('UNAVAILABLE');
+    expect((await ctl('PUT', '/sim/agents/202', { offline: false })).status).toBe(204);
+    expect((await ctl('PUT', '/sim/queues/9000/members', { members: ['201'] })).status).toBe(204);
+    await h.client.channels.create({ endpoint: 'Local/echo@dialer-misc', app: h.app, channelId: 'u1' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'u1').length === 1);
+    expect((await h.client.channels.getChannelVar({ channelId: 'u1', variable: 'QUEUE_MEMBER(9000,count)' })).value).toBe('1');
+    expect((await ctl('PUT', '/sim/queues/9000/members', { members: 'x' })).status).toBe(400);
+
+    h.sim.world.setCustomer('4955510', { kind: 'answer', hangupAfterMs: 600_000 });
+    await h.client.channels.originate({ endpoint: 'Local/04955510@outgoing', app: h.app, channelId: 'live' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'live').length === 1);
+    expect((await ctl('POST', '/sim/channels/live/dtmf?digits=42')).status).toBe(204);
+    await waitFor(() => eventsOf(h.events, 'ChannelDtmfReceived', 'live').length === 2);
+    expect((await ctl('POST', '/sim/channels/live/hangup?cause=16')).status).toBe(204);
+    await waitFor(destroyed(h.events, 'live'));
+    expect(sequenceFor(h.events, 'live').slice(-5)).toEqual([
+      'ChannelDtmfReceived(4)', 'ChannelDtmfReceived(2)', 'ChannelHangupRequest(16)', 'StasisEnd', 'ChannelDestroyed(16)',
+    ]);
+    expect((await ctl('POST', '/sim/channels/live/dtmf?digits=1')).status).toBe(400);
+  });
+
   it('places a call for an unregistered app anyway and drops it on answer', async () => {
     const r = await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000001@test-clients&app=not-registered-app&channelId=lost');
     expect(r.status).toBe(200);
