@@ -114,6 +114,7 @@ export class Engine {
 
   /** Schedule scripted behaviour for a channel; cancelled automatically when it is destroyed. */
   schedule(ch: SimChannel, ms: number, fn: () => void): void {
+    if (ms === Infinity) return;
     const cancel = this.clock.after(ms, () => {
       ch.cancels.delete(cancel);
       if (ch.alive) fn();

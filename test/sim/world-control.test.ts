@@ -1,4 +1,5 @@
 import ari from 'ari-client';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ariHttp, destroyed, eventsOf, sequenceFor, startHarness, waitFor, type Ev, type Harness } from './harness.js';
 
@@ -123,6 +124,24 @@ describe('scripted world, trunk modes and the call log witness', () => {
       'ChannelDtmfReceived(4)', 'ChannelDtmfReceived(2)', 'ChannelHangupRequest(16)', 'StasisEnd', 'ChannelDestroyed(16)',
     ]);
     expect((await ctl('POST', '/sim/channels/live/dtmf?digits=1')).status).toBe(400);
+  });
+
+  it('a second WebSocket for the same app replaces the first, which is told ApplicationReplaced', async () => {
+    const url = `${h.sim.url.replace('http', 'ws')}/ari/events?app=solo&api_key=${h.sim.username}:${h.sim.password}`;
+    const open = (ws: WebSocket) => new Promise((r) => ws.once('open', r));
+    const first = new WebSocket(url);
+    const firstGot: string[] = [];
+    first.on('message', (m) => firstGot.push(JSON.parse(String(m)).type));
+    await open(first);
+    const second = new WebSocket(url);
+    const secondGot: string[] = [];
+    second.on('message', (m) => secondGot.push(JSON.parse(String(m)).type));
+    await open(second);
+    await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000002@test-clients&app=solo&channelId=solo-1');
+    await waitFor(() => secondGot.filter((t) => t === 'ChannelDestroyed').length === 2);
+    expect(firstGot).toEqual(['ApplicationReplaced']);
+    first.close();
+    second.close();
   });
 
   it('places a call for an unregistered app anyway and drops it on answer', async () => {
