@@ -35,3 +35,13 @@ describe('the real ari-client against the simulator', () => {
     await expect(h.client.channels.originate({ endpoint: 'PJSIP/100', app: 'probe' })).rejects.toThrow('Allocation failed');
   });
 });
+
+describe('stopping the simulator', () => {
+  it('stops while an ari-client WebSocket is still connected', async () => {
+    const h = await startHarness();
+    const closed = new Promise<void>((resolve) => h.client.once('WebSocketReconnecting', () => resolve()));
+    await h.sim.stop();
+    await closed;
+    h.client.stop();
+  });
+});
