@@ -105,7 +105,7 @@ describe('recorded Asterisk scenarios replayed on the simulator', () => {
   });
 
   for (const [name, c] of Object.entries(CASES)) {
-    it(`${name}: same events per channel half as the real Asterisk`, async () => {
+    it(`${name}: same events, causes and order as the real Asterisk`, async () => {
       const id = `${name}-x`;
       if (c.hangupOn) {
         h.client.on('*', function onEv(e: Ev) {
