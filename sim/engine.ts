@@ -110,6 +110,7 @@ export class Engine {
     this.bus.emit({ type: 'ChannelDestroyed', cause, cause_txt: causeText(cause), channel: ch.toJSON() }, [
       `channel:${ch.id}`,
     ]);
+    this.bus.forget(`channel:${ch.id}`);
     for (const fn of ch.onDestroy) fn(cause);
   }
 
