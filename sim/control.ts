@@ -8,14 +8,18 @@
  *   PUT  /sim/trunk?mode=local|sip
  *   PUT  /sim/queues/{queue}/members      body: {"members": ["201","202"]}
  *   GET  /sim/channels                    live channels
+ *   POST /sim/channels/{id}/dtmf?digits=1 the far end presses digits now (events on that channel)
+ *   POST /sim/channels/{id}/hangup?cause=16 the far end hangs up now
  *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
- *   POST /sim/reset                       forget customer scenarios and the call log
+ *   GET|PUT /sim/config                   {trunkMode, jitterMs, noise, outgoingDefaultRoute}
+ *   POST /sim/reset                       forget customer scenarios, agent changes and the call log
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallRecord } from './call-log.js';
 import type { SimContext } from './context.js';
 import type { ControlHandler } from './http-server.js';
 import type { SimEvent } from './events.js';
+import { legOf } from './leg.js';
 import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMode } from './world.js';
 
 const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated', 'noRoute', 'providerDown'];
@@ -61,11 +65,41 @@ export class SimWorld {
     if (mode !== 'local' && mode !== 'sip') throw new Error('trunk mode must be local or sip');
     this.config.trunkMode = mode;
   }
+  /** Partial update of trunkMode, jitterMs, noise, outgoingDefaultRoute; checks every field first. */
+  configure(patch: Record<string, unknown>): void {
+    const known = ['trunkMode', 'jitterMs', 'noise', 'outgoingDefaultRoute'];
+    for (const k of Object.keys(patch)) if (!known.includes(k)) throw new Error(`${k}: unknown setting (known: ${known.join(', ')})`);
+    const { trunkMode, jitterMs, noise, outgoingDefaultRoute } = patch;
+    if (trunkMode !== undefined && trunkMode !== 'local' && trunkMode !== 'sip') throw new Error('trunkMode: expected local or sip');
+    if (jitterMs !== undefined && (typeof jitterMs !== 'number' || jitterMs < 0)) throw new Error('jitterMs: expected a number >= 0');
+    if (noise !== undefined && typeof noise !== 'boolean') throw new Error('noise: expected true or false');
+    if (outgoingDefaultRoute !== undefined && typeof outgoingDefaultRoute !== 'boolean') throw new Error('outgoingDefaultRoute: expected true or false');
+    const c = this.config;
+    if (trunkMode !== undefined) c.trunkMode = trunkMode as TrunkMode;
+    if (jitterMs !== undefined) c.jitterMs = jitterMs as number;
+    if (noise !== undefined) c.noise = noise as boolean;
+    if (outgoingDefaultRoute !== undefined) c.outgoingDefaultRoute = outgoingDefaultRoute as boolean;
+  }
   setQueueMembers(queue: string, exts: string[]): void {
     const stasis = queue === '9001';
     this.ctx.devices.queues.set(queue, exts.map((ext) => ({
       ext, iface: `Local/${ext}@test-agents`, stateInterface: stasis ? `Stasis:agent${ext}` : `PJSIP/${ext}`, paused: false,
     })));
+  }
+  /** The far end presses digits now: ChannelDtmfReceived on the given (dialer-side) channel. */
+  pressDigits(channelId: string, digits: string): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    if (!/^[0-9*#A-D]+$/.test(digits)) throw new Error('digits: expected 0-9, *, #, A-D');
+    this.ctx.engine.emitDtmf(ch, digits);
+  }
+  /** The far end hangs up now (cause 16 unless given), as its own script would. */
+  hangupFarEnd(channelId: string, cause = 16): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    const leg = legOf(ch);
+    if (leg) leg.remoteHangup(cause);
+    else this.ctx.engine.destroy(ch, cause);
   }
   deviceState(name: string): string {
     return this.ctx.devices.state(name);
@@ -108,6 +142,14 @@ export function controlHandler(world: SimWorld): ControlHandler {
         return { status: 200, body: { calls: world.callLog, duplicateChannelIds: world.duplicateChannelIds(), overlappingNumbers: world.overlappingNumbers() } };
       }
       if (method === 'GET' && what === 'channels') return { status: 200, body: world.channels() };
+      if (method === 'POST' && what === 'channels' && key && sub === 'dtmf') {
+        world.pressDigits(key, query.get('digits') ?? String(b.digits ?? ''));
+        return { status: 204 };
+      }
+      if (method === 'POST' && what === 'channels' && key && sub === 'hangup') {
+        world.hangupFarEnd(key, Number(query.get('cause') ?? b.cause ?? 16));
+        return { status: 204 };
+      }
       if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
       if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
       if (what === 'customers' && key) {
@@ -127,6 +169,14 @@ export function controlHandler(world: SimWorld): ControlHandler {
       if (what === 'queues' && key && sub === 'members' && method === 'PUT') {
         if (!Array.isArray(b.members)) return { status: 400, body: { message: 'members: expected an array of extensions' } };
         world.setQueueMembers(key, b.members.map(String));
+        return { status: 204 };
+      }
+      if (what === 'config' && method === 'GET') {
+        const c = world.config;
+        return { status: 200, body: { trunkMode: c.trunkMode, jitterMs: c.jitterMs, noise: c.noise, outgoingDefaultRoute: c.outgoingDefaultRoute } };
+      }
+      if (what === 'config' && method === 'PUT') {
+        world.configure(b);
         return { status: 204 };
       }
       if (what === 'reset' && method === 'POST') {

@@ -58,18 +58,8 @@ export const channelRoutes: RouteDef[] = [
   route(R, 'POST', '/channels/{channelId}/continue', 'continueInDialplan', 'void', params('context', 'extension', 'priority', 'label'),
     (ctx, i) => {
       const ch = inStasis(ctx, i.path.channelId);
-      const context = i.query.context || ch.dialplan.context;
-      const exten = i.query.extension || ch.dialplan.exten;
-      ch.dialplan = { context, exten, priority: Number(i.query.priority ?? 1) || 1, app_name: '', app_data: '' };
       ctx.engine.leaveStasis(ch);
-      if (context === 'dialer-queue' && ['9000', '9001'].includes(exten)) {
-        ch.dialplan = { ...ch.dialplan, app_name: 'Queue', app_data: `${exten},t,,,120` };
-        const leg = legOf(ch);
-        ctx.queues.enter(exten, ch, {
-          onAnswer: () => undefined,
-          onHangup: (cause) => (leg && leg.ch1 === ch ? leg.remoteHangup(cause) : ctx.engine.destroy(ch, cause)),
-        });
-      }
+      ctx.hooks.runDialplan(ch, i.query.context || ch.dialplan.context, i.query.extension || ch.dialplan.exten, Number(i.query.priority ?? 1) || 1);
       return noContent();
     }),
   route(R, 'POST', '/channels/{channelId}/answer', 'answer', 'void', [], (ctx, i) => {

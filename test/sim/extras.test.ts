@@ -23,6 +23,18 @@ describe('resource objects, recordings, snoop and queue hangups', () => {
     await waitFor(destroyed(h.events, channel.id));
   });
 
+  it('answers a channel created in Stasis (Down → Up) and refuses to answer one outside Stasis', async () => {
+    await h.client.channels.create({ endpoint: 'Local/echo@dialer-misc', app: h.app, channelId: 'ans' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'ans').length === 1);
+    expect(eventsOf(h.events, 'StasisStart', 'ans')[0]!.channel.state).toBe('Down');
+    await h.client.channels.answer({ channelId: 'ans' });
+    await waitFor(() => eventsOf(h.events, 'ChannelStateChange', 'ans').length === 1);
+    expect(eventsOf(h.events, 'ChannelStateChange', 'ans')[0]!.channel.state).toBe('Up');
+    await h.client.channels.continueInDialplan({ channelId: 'ans', context: 'dialer-misc', extension: 'echo' });
+    expect(await ariHttp(h.sim, 'POST', '/ari/channels/ans/answer')).toEqual({ status: 409, body: { message: 'Channel not in Stasis application' } });
+    expect((await ariHttp(h.sim, 'DELETE', '/ari/channels/ans')).status).toBe(204);
+  });
+
   it("emits Asterisk's chatter (ChannelVarset, ChannelDialplan) that apps must filter out", () => {
     const ch = h.events.find((e) => e.type === 'StasisStart')!.channel.id;
     const vars = h.events.filter((e) => e.type === 'ChannelVarset' && e.channel.id === ch).map((e) => `${e.variable}=${e.value}`);
@@ -65,6 +77,23 @@ describe('resource objects, recordings, snoop and queue hangups', () => {
     ]);
     expect(eventsOf(h.events, 'ChannelDestroyed', 'qc')[0]!.cause).toBe(16);
     expect(h.sim.world.deviceState('PJSIP/201')).toBe('NOT_INUSE');
+  });
+});
+
+describe('originate into the dialplan (extension instead of app)', () => {
+  it('sends the answered customer to queue 9000, which rings an agent', async () => {
+    const h = await startHarness({ timeScale: 0.02 });
+    try {
+      h.sim.world.setCustomer('4917000005', { kind: 'answer', hangupAfterMs: 600_000 });
+      const r = await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000005@test-clients&extension=9000&context=dialer-queue&channelId=dp');
+      expect(r.status).toBe(200);
+      await waitFor(() => h.sim.world.channels().some((c: any) => /^Local\/20\d@test-agents-.*;1$/.test(c.name) && c.state === 'Up'));
+      const dp = h.sim.world.channels().find((c: any) => c.id === 'dp') as any;
+      expect(dp.dialplan).toMatchObject({ context: 'dialer-queue', exten: '9000', app_name: 'Queue' });
+      expect(h.events.some((e) => e.channel?.id === 'dp')).toBe(false); // no app: nothing is subscribed
+    } finally {
+      await h.close();
+    }
   });
 });
 

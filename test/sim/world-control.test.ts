@@ -1,4 +1,5 @@
 import ari from 'ari-client';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ariHttp, destroyed, eventsOf, sequenceFor, startHarness, waitFor, type Ev, type Harness } from './harness.js';
 
@@ -98,6 +99,68 @@ describe('scripted world, trunk modes and the call log witness', () => {
       other.stop();
       spy.stop();
     }
+  });
+
+  it('drives agents, queue members and live calls over /sim/ as well', async () => {
+    const ctl = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    expect((await ctl('PUT', '/sim/agents/202', { offline: true })).status).toBe(204);
+    expect(h.sim.world.deviceState('PJSIP/202')).toBe('UNAVAILABLE');
+    expect((await ctl('PUT', '/sim/agents/202', { offline: false })).status).toBe(204);
+    expect((await ctl('PUT', '/sim/queues/9000/members', { members: ['201'] })).status).toBe(204);
+    await h.client.channels.create({ endpoint: 'Local/echo@dialer-misc', app: h.app, channelId: 'u1' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'u1').length === 1);
+    expect((await h.client.channels.getChannelVar({ channelId: 'u1', variable: 'QUEUE_MEMBER(9000,count)' })).value).toBe('1');
+    expect((await ctl('PUT', '/sim/queues/9000/members', { members: 'x' })).status).toBe(400);
+
+    h.sim.world.setCustomer('4955510', { kind: 'answer', hangupAfterMs: 600_000 });
+    await h.client.channels.originate({ endpoint: 'Local/04955510@outgoing', app: h.app, channelId: 'live' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'live').length === 1);
+    expect((await ctl('POST', '/sim/channels/live/dtmf?digits=42')).status).toBe(204);
+    await waitFor(() => eventsOf(h.events, 'ChannelDtmfReceived', 'live').length === 2);
+    expect((await ctl('POST', '/sim/channels/live/hangup?cause=16')).status).toBe(204);
+    await waitFor(destroyed(h.events, 'live'));
+    expect(sequenceFor(h.events, 'live').slice(-5)).toEqual([
+      'ChannelDtmfReceived(4)', 'ChannelDtmfReceived(2)', 'ChannelHangupRequest(16)', 'StasisEnd', 'ChannelDestroyed(16)',
+    ]);
+    expect((await ctl('POST', '/sim/channels/live/dtmf?digits=1')).status).toBe(400);
+  });
+
+  it('a second WebSocket for the same app replaces the first, which is told ApplicationReplaced', async () => {
+    const url = `${h.sim.url.replace('http', 'ws')}/ari/events?app=solo&api_key=${h.sim.username}:${h.sim.password}`;
+    const open = (ws: WebSocket) => new Promise((r) => ws.once('open', r));
+    const first = new WebSocket(url);
+    const firstGot: string[] = [];
+    first.on('message', (m) => firstGot.push(JSON.parse(String(m)).type));
+    await open(first);
+    const second = new WebSocket(url);
+    const secondGot: string[] = [];
+    second.on('message', (m) => secondGot.push(JSON.parse(String(m)).type));
+    await open(second);
+    await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000002@test-clients&app=solo&channelId=solo-1');
+    await waitFor(() => secondGot.filter((t) => t === 'ChannelDestroyed').length === 2);
+    expect(firstGot).toEqual(['ApplicationReplaced']);
+    first.close();
+    second.close();
+  });
+
+  it('changes settings over /sim/config (refusing unknown or bad ones untouched) and resets the world', async () => {
+    const ctl = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const bad = await ctl('PUT', '/sim/config', { noise: false, jitterMs: -1 });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toContain('jitterMs');
+    expect(await (await ctl('GET', '/sim/config')).json()).toEqual({ trunkMode: 'local', jitterMs: 0, noise: true, outgoingDefaultRoute: true });
+    expect((await ctl('PUT', '/sim/config', { outgoingDefaultRoute: false })).status).toBe(204);
+    await call('Local/4917000005@outgoing', 'no-default');
+    expect(sequenceFor(h.events, 'no-default')).toEqual(['ChannelDestroyed(0)']);
+    expect((await ctl('PUT', '/sim/config', { outgoingDefaultRoute: true })).status).toBe(204);
+    expect((await ctl('PUT', '/sim/config', { colour: 'red' })).status).toBe(400);
+
+    h.sim.world.setCustomer('4955520', { kind: 'busy' });
+    expect((await ctl('POST', '/sim/reset')).status).toBe(204);
+    expect(h.sim.world.callLog).toEqual([]);
+    expect(h.sim.world.config.scenarioFor('4955520')).toEqual({ kind: 'answer', hangupAfterMs: 30_000, ringing: true, answerAfterMs: 2000 });
   });
 
   it('places a call for an unregistered app anyway and drops it on answer', async () => {
