@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dbFileIn, openDb } from '../../src/db/client.js';
-import { api, freePort, sleep, startService } from '../../test/faults/harness/service.js';
+import { api, freePort, ROOT, sleep, startService } from '../../test/faults/harness/service.js';
 import { startSimulator } from '../../sim/index.js';
 import { closeFirstRows, storeNumbers, timeSelection, type SelectionTimes } from './scale-lib.js';
 
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** e.g. "--max-old-space-size=96": shows whether the heap is retained or only collected lazily. */
     'node-options': { type: 'string', default: '' },
+    /** Run the service as one esbuild bundle (plain JS, no tsx loader) to show what the loader costs. */
+    bundle: { type: 'boolean', default: false },
   },
 });
 const tasks = Number(values.tasks);
@@ -66,10 +68,19 @@ const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+let entry: string[] | undefined;
+let bundleDir: string | undefined;
+if (values.bundle) {
+  // Two levels below the project root, so the bundled openDb finds drizzle/ where src/db/client.ts would.
+  bundleDir = join(ROOT, '.scale-bundle');
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [join(ROOT, 'stasis/main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: join(bundleDir, 'x/main.mjs'), logLevel: 'error' });
+  entry = [join(bundleDir, 'x/main.mjs')];
+}
 // The simulator runs in this process (ARI_URL), so the service's RSS is the service alone.
 const sim = await startSimulator({ port: 0, timeScale: 0.05, username: 'scale', password: 'scale' });
 const svc = await startService(
-  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), env: { DIALER_LOG_LEVEL: 'warn', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) } },
+  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), entry, env: { DIALER_LOG_LEVEL: 'warn', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) } },
   120_000,
 );
 const pid = svc.child.pid!;
@@ -99,10 +110,11 @@ const health = (await fetch(`${svc.url}/health`).then((r) => r.json())) as { dia
 svc.child.kill('SIGTERM');
 await svc.exited;
 await sim.stop();
+if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 const check = openDb(dbFileIn(dir));
 const dialed = (check.$client.prepare(`SELECT COUNT(*) AS n FROM task_results WHERE callFile IS NOT NULL`).get() as { n: number }).n;
 check.$client.close();
-out(`service RSS (running process: node --import tsx stasis/main.ts = npm start; simulator in another process; ${rows} rows):`);
+out(`service RSS (running process: ${values.bundle ? 'esbuild bundle of stasis/main.ts run by plain node' : 'node --import tsx stasis/main.ts = npm start'}; simulator in another process; ${rows} rows):`);
 out(`  after start ${afterStart.toFixed(1)} MB${values['node-options'] ? ` (NODE_OPTIONS ${values['node-options']})` : ''}`);
 out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB`);
 out(`  dialing + ${withReads.reads} API reads (GET /task, GET /task/{id} of ${perTask} rows, GET /results/0), ${seconds} s: p50 ${withReads.p50.toFixed(1)} MB, max ${withReads.max.toFixed(1)} MB   (target < 200 MB)`);

@@ -32,6 +32,8 @@ export interface ServiceOptions {
   timeScale: number;
   httpPort: number;
   env?: Record<string, string>;
+  /** Node arguments that start the service; default the TypeScript sources through tsx (as npm start). */
+  entry?: string[];
 }
 
 export interface RunningService {
@@ -44,7 +46,7 @@ export interface RunningService {
 export async function startService(o: ServiceOptions, readyTimeoutMs = 20_000): Promise<RunningService> {
   mkdirSync(o.dataDir, { recursive: true });
   const logFile = createWriteStream(join(o.dataDir, 'service.log'), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'stasis/main.ts'], {
+  const child = spawn(process.execPath, o.entry ?? ['--import', 'tsx', 'stasis/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
