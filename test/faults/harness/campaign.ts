@@ -240,6 +240,10 @@ export function verifyCampaign(witness: Witness, plan: CampaignPlan, taskIds: nu
   say('rows missing from GET /results', rows.filter((r) => !fromApi.has(r.id)).map((r) => r.id));
   say('rows whose API result differs', rows.filter((r) => fromApi.has(r.id) && fromApi.get(r.id)!.result !== r.result).map((r) => r.id));
 
+  // Claimed, then the service died before (or while) sending the originate: recorded as a failed attempt
+  // without a call, because after a restart nobody can prove the originate never reached Asterisk.
+  const called = new Set(accepted.map((c) => c.channelId));
+  const attemptsWithoutCall = rows.filter((r) => r.callFile && !called.has(r.callFile)).length;
   const byResult: Record<string, number> = {};
   for (const r of rows) byResult[r.result || '(none)'] = (byResult[r.result || '(none)'] ?? 0) + 1;
   return {
@@ -251,6 +255,7 @@ export function verifyCampaign(witness: Witness, plan: CampaignPlan, taskIds: nu
       rejectedOriginates: customerCalls.length - accepted.length,
       agentLegs: log.filter((c) => c.endpoint.includes('@internal')).length,
       resultsFromApi: fromApi.size,
+      attemptsWithoutCall,
       ...Object.fromEntries(Object.entries(byResult).map(([k, v]) => [`result ${k}`, v])),
     },
   };
