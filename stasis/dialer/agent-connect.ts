@@ -73,7 +73,7 @@ export async function connectAgent(
     whenEnded(agent).then(() => 'agent' as const),
   ]);
   await Promise.all([hangupAndWait(customer), hangupAndWait(agent)]);
-  if (made.ok) await ari.destroyBridge(bridgeId);
+  if (made.ok) void ari.destroyBridge(bridgeId); // clean-up only: the call is over
   return { kind: 'talked', hungUpFirst: who };
 }
 
