@@ -58,7 +58,13 @@ const put = (path: string, body: unknown) =>
 
 const sim = await startSimProcess();
 const dir = mkdtempSync(join(tmpdir(), 'dialer-bench-'));
-const config = testConfig({ DIALER_DATA_DIR: dir, DIALER_TIME_SCALE: String(SCALE), DIALER_SAFETY_TICK_SECONDS: '60' });
+// A long ring timeout (600 s × 0.01 = 6 s) so the 1 000 calls of phase 3 are all still ringing while measured.
+const config = testConfig({
+  DIALER_DATA_DIR: dir,
+  DIALER_TIME_SCALE: String(SCALE),
+  DIALER_SAFETY_TICK_SECONDS: '60',
+  DIALER_RING_TIMEOUT_SECONDS: '600',
+});
 const db = openDb(join(dir, 'bench.sqlite'));
 const log = pino({ level: 'silent' });
 const realAri = await connectAri({ url: simUrl, username: 'asterisk', password: 'asterisk', app: 'bench', log });
@@ -112,7 +118,8 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
   const phones = Array.from({ length: CYCLES }, (_, i) => `7911${String(i).padStart(6, '0')}7`);
   for (const p of phones) await put(`customers/${p}`, { kind: 'answer', hangupAfterMs: 3_600_000 });
   const mark = originates.length;
-  const t = addTask({ innerNum: '201', maxCountChannels: 1 }, phones);
+  // maxCountChannels above 1 so the limit in play is the agent, not the previous call's clean-up.
+  const t = addTask({ innerNum: '201', maxCountChannels: 3 }, phones);
   const delays: number[] = [];
   let seen = mark + 1;
   dialer.tasksChanged([t.id]);
@@ -144,17 +151,24 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
   const mark = originates.length;
   const t0 = performance.now();
   const t = addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: CALLS }, phones);
+  const hb = monitorEventLoopDelay({ resolution: 1 });
+  hb.enable();
   dialer.tasksChanged([t.id]);
   await waitFor(() => originates.length - mark >= CALLS, 60_000, 'burst');
+  hb.disable();
   const burstMs = performance.now() - t0;
   await waitFor(() => dialer.status().callsInFlight >= CALLS, 60_000, 'in flight');
-  const h = monitorEventLoopDelay({ resolution: 5 });
+  await sleep(1000); // let the originate answers and ringing events settle
+  const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
-  await sleep(300); // ring timeout is 45 s × 0.01 = 450 ms: measure while all are ringing
+  await sleep(2000); // all still ringing (ring timeout 6 s real)
   h.disable();
   const inFlight = dialer.status().callsInFlight;
+  console.log(`   event-loop lag while originating them: p50=${f(hb.percentile(50) / 1e6)} ms p99=${f(hb.percentile(99) / 1e6)} ms`);
   const rss = process.memoryUsage().rss;
   console.log(`2a. burst originate rate: ${CALLS} originates in ${f(burstMs)} ms = ${Math.round((CALLS / burstMs) * 1000)}/s`);
+  for (const r of db.$client.prepare('SELECT callFile FROM task_results WHERE taskId = ? AND closeTime = 0').all(t.id) as { callFile: string }[])
+    void ari.hangup(r.callFile);
   console.log(
     `3. with ${inFlight} calls in flight: event-loop lag p50=${f(h.percentile(50) / 1e6)} ms p99=${f(h.percentile(99) / 1e6)} ms max=${f(h.max / 1e6)} ms; RSS=${Math.round(rss / 1048576)} MiB (+${Math.round((rss - rssBefore) / 1048576)} MiB)`,
   );

@@ -117,6 +117,11 @@ export class Scheduler {
     });
     let windowBlocked = false;
     while (cap > 0) {
+      if (launches.length >= MAX_STARTS_PER_PASS) {
+        // Yield to events and HTTP answers; the next pass continues where this one stopped.
+        this.kick();
+        break;
+      }
       const wait = this.limiter.take(Date.now());
       if (wait > 0) {
         this.wakeAt(Date.now() + wait);
@@ -175,6 +180,9 @@ export class Scheduler {
       });
   }
 }
+
+/** Bounds one synchronous pass so a burst of starts never blocks the event loop for long. */
+const MAX_STARTS_PER_PASS = 200;
 
 interface Launch {
   task: TaskRow;
