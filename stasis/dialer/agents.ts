@@ -7,6 +7,8 @@ import type { AriPort } from '../ari/port.js';
  * (`Local/echo@dialer-misc`, created with channels/create) serves for reads outside calls.
  * - extension: DEVICE_STATE(<agent device>) == NOT_INUSE → 1 free, else 0; kept current by DeviceStateChanged.
  * - queue: QUEUE_MEMBER(<queue>,free); re-read on any device state change and when our own calls change.
+ * A target is a queue when DIALER_QUEUES lists it, or when QUEUE_MEMBER(<target>,count) answers a number
+ * (Asterisk fails that read for a queue that does not exist); detected once per target.
  */
 export interface AgentOptions {
   ari: AriPort;
@@ -25,11 +27,14 @@ export class AgentAvailability {
   private utilityId: string | undefined;
   private utilityPending: Promise<string | undefined> | undefined;
   private queueRefreshQueued = false;
+  private readonly detected = new Map<string, boolean>();
 
-  constructor(private readonly o: AgentOptions) {}
+  constructor(private readonly o: AgentOptions) {
+    for (const q of o.queues) this.detected.set(q, true);
+  }
 
   isQueue(target: string) {
-    return this.o.queues.includes(target);
+    return this.detected.get(target) === true;
   }
   deviceOf(exten: string) {
     return this.o.agentDevice.replaceAll('{exten}', exten);
@@ -43,6 +48,20 @@ export class AgentAvailability {
   watch(target: string): void {
     if (this.watched.has(target)) return;
     this.watched.add(target);
+    if (this.detected.has(target)) this.follow(target);
+    else void this.detect(target).then(() => (this.detected.has(target) ? this.follow(target) : this.watched.delete(target)));
+  }
+
+  private async detect(target: string): Promise<void> {
+    const on = await this.utility();
+    const r = on ? await this.o.ari.getVariable(on, `QUEUE_MEMBER(${target},count)`) : undefined;
+    if (!r || (!r.ok && r.error === 'failed' && r.status === 0)) return; // Asterisk unreachable: try again later
+    const isQueue = !!r && r.ok && /^\d+$/.test(r.value.trim());
+    this.detected.set(target, isQueue);
+    if (isQueue) this.o.log.info({ queue: target }, 'agent target detected as a queue');
+  }
+
+  private follow(target: string): void {
     if (!this.isQueue(target)) {
       const dev = this.deviceOf(target);
       this.deviceToExten.set(dev, target);
@@ -57,7 +76,7 @@ export class AgentAvailability {
 
   /** Re-read every followed target (on reconnect and on the safety tick). */
   refreshAll(): void {
-    for (const t of this.watched) void this.refresh(t);
+    for (const t of this.watched) if (this.detected.has(t)) void this.refresh(t);
   }
 
   /** Our own call to a target changed (agent leg rung, bridged, ended): queues must be re-read. */

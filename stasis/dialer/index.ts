@@ -111,12 +111,12 @@ export function createDialer(deps: DialerDeps): Dialer {
       safetyTimer.unref?.();
     },
 
-    async stop() {
+    async stop(deadlineSeconds = config.dialing.shutdownDeadlineSeconds) {
       if (draining || halted) return;
       draining = true;
       scheduler.stop();
       clearInterval(safetyTimer);
-      await drain(core, clock.scaled(config.dialing.shutdownDeadlineSeconds * 1000));
+      await drain(core, clock.scaled(deadlineSeconds * 1000));
       await agents.close();
       for (const off of offs.splice(0)) off();
     },
