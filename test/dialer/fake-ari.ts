@@ -14,6 +14,8 @@ export class FakeAri implements AriPort {
   /** Agents that look free but answer Busy when rung (like 204 in queue 9000). */
   readonly agentRejects = new Set<string>();
   refuse = false;
+  /** Answer originates with this HTTP failure without creating a channel (status 0 = no answer at all). */
+  failWith: number | undefined;
   private listeners = new Set<(e: AriEvent) => void>();
   private conn = new Set<(s: 'connected' | 'disconnected') => void>();
 
@@ -49,6 +51,10 @@ export class FakeAri implements AriPort {
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
+    if (this.failWith !== undefined) {
+      this.originated.push({ id: req.channelId, endpoint: req.endpoint, at: Date.now() });
+      return { ok: false, error: 'failed', status: this.failWith, message: this.failWith ? 'Allocation failed' : 'UND_ERR_HEADERS_TIMEOUT' };
+    }
     const c: Chan = { id: req.channelId, name: '', state: 'Down', timers: [] };
     const m = /^Local\/(\w+)@(\w+)/.exec(req.endpoint);
     const exten = m?.[1] ?? '';

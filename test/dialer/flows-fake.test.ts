@@ -87,4 +87,22 @@ describe('call flows against an in-memory ARI', () => {
     await until(() => rowsOf(env.db, task.id)[0]!.result, 5000);
     await dialer.stop();
   });
+
+  it('never re-dials an originate whose answer was lost, but retries one Asterisk refused', async () => {
+    const { ari, dialer } = setup();
+    ari.failWith = 0;
+    const lost = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 3, tryInterval: 1 }, ['79000000905']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, lost.task.id)[0]!.result, 3000);
+    expect(rowsOf(env.db, lost.task.id)).toMatchObject([{ result: 'FAIL', state: 'failedOriginate' }]);
+    ari.failWith = 500;
+    const refused = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 2, tryInterval: 1 }, ['79000000915']);
+    dialer.tasksChanged();
+    await until(() => taskOf(env.db, refused.task.id).state === 1, 5000);
+    expect(rowsOf(env.db, refused.task.id).map((r) => [r.attemptNumber, r.result, r.state])).toEqual([
+      [1, 'FAIL', 'failedOriginate'],
+      [2, 'FAIL', 'failedOriginate'],
+    ]);
+    await dialer.stop();
+  });
 });
