@@ -13,6 +13,8 @@ export interface CallRecord {
   answeredAt?: number;
   endedAt?: number;
   outcome?: string;
+  /** Simulated ms after which the far end was scripted to answer (including seeded jitter). */
+  scriptedAnswerMs?: number;
   cause?: number;
   /** Set when the request was refused because the channel id was already in use (HTTP 409). */
   rejected?: string;

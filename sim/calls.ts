@@ -24,6 +24,8 @@ export interface OriginateParams {
 export interface CallHooks {
   agentLeg(ext: string, leg: LegOptions): void;
   queueLeg(queue: string, leg: Leg): void;
+  /** An answered channel runs dialplan (continueInDialplan, or originate with extension instead of app). */
+  runDialplan(ch: SimChannel, context: string, exten: string, priority: number): void;
 }
 
 export function parseCallerId(callerId: string | undefined): { name: string; number: string } {
@@ -120,13 +122,24 @@ function setup(engine: Engine, hooks: CallHooks, p: OriginateParams, mode: 'orig
   const record = engine.callLog.add({
     channelId: id1, endpoint: p.endpoint, number: numberOf(parsed), app, mode, startedAt: Date.now(),
   });
-  const timeoutSec = p.timeout !== undefined && p.timeout !== '' ? Number(p.timeout) : 30;
-  const base = {
-    mode, inner, app, args: p.appArgs ? p.appArgs.split(',') : [], timeoutMs: (timeoutSec > 0 ? timeoutSec : 30) * 1000, record,
-  };
-  const leg = new Leg(engine, ch1, ch2, legOptions(engine, hooks, parsed, base));
+  const base = { mode, inner, app, args: p.appArgs ? p.appArgs.split(',') : [], timeoutMs: timeoutMs(p.timeout, 30), record };
+  const opts = legOptions(engine, hooks, parsed, base);
+  if (mode === 'originate' && !app && p.extension) {
+    const ext = p.extension;
+    opts.onAnswer = () => hooks.runDialplan(ch1, p.context || 'default', ext, 1);
+  }
+  const leg = new Leg(engine, ch1, ch2, opts);
   if (parsed.target.kind === 'queue') hooks.queueLeg(parsed.target.queue, leg);
   return { leg, ch1, ch2, app };
+}
+
+/** ARI timeouts in seconds: default when absent, -1 = wait forever. */
+function timeoutMs(value: string | undefined, dflt: number): number {
+  if (value === undefined || value === '') return dflt * 1000;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new AriError(400, 'timeout: expected a number of seconds');
+  if (n < 0) return Infinity;
+  return (n > 0 ? n : dflt) * 1000;
 }
 
 export function originate(engine: Engine, hooks: CallHooks, p: OriginateParams): Record<string, unknown> {
@@ -153,8 +166,7 @@ export function createChannel(engine: Engine, hooks: CallHooks, p: OriginatePara
 export function dialChannel(engine: Engine, ch: SimChannel, timeout: string | undefined): void {
   const leg = legOf(ch);
   if (!leg || leg.ch1 !== ch || leg.dialing || leg.opts.mode !== 'create') throw new AriError(409, 'Channel cannot be dialed.');
-  const t = Number(timeout);
-  if (t > 0) (leg.opts as { timeoutMs: number }).timeoutMs = t * 1000;
+  (leg.opts as { timeoutMs: number }).timeoutMs = timeoutMs(timeout, 0) || Infinity;
   setImmediate(() => ch.alive && leg.start());
 }
 

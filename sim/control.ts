@@ -8,18 +8,42 @@
  *   PUT  /sim/trunk?mode=local|sip
  *   PUT  /sim/queues/{queue}/members      body: {"members": ["201","202"]}
  *   GET  /sim/channels                    live channels
+ *   POST /sim/channels/{id}/dtmf?digits=1 the far end presses digits now (events on that channel)
+ *   POST /sim/channels/{id}/hangup?cause=16 the far end hangs up now
+ *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
  *   POST /sim/reset                       forget customer scenarios and the call log
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallRecord } from './call-log.js';
 import type { SimContext } from './context.js';
 import type { ControlHandler } from './http-server.js';
 import type { SimEvent } from './events.js';
+import { legOf } from './leg.js';
 import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMode } from './world.js';
 
 const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated', 'noRoute', 'providerDown'];
 
 export class SimWorld {
-  constructor(private readonly ctx: SimContext) {}
+  private readonly lag = monitorEventLoopDelay({ resolution: 1 });
+  constructor(private readonly ctx: SimContext) {
+    this.lag.enable();
+  }
+
+  /** Load figures of the simulator's own process (GET /sim/stats). */
+  stats() {
+    const ms = (n: number) => Math.round((n / 1e6) * 10) / 10;
+    return {
+      channels: this.ctx.engine.channels.size,
+      eventsDelivered: this.ctx.engine.bus.delivered,
+      eventLoopLagMs: { p50: ms(this.lag.percentile(50)), p99: ms(this.lag.percentile(99)), max: ms(this.lag.max) },
+    };
+  }
+  resetStats(): void {
+    this.lag.reset();
+  }
+  close(): void {
+    this.lag.disable();
+  }
 
   get config() {
     return this.ctx.engine.world;
@@ -45,6 +69,21 @@ export class SimWorld {
     this.ctx.devices.queues.set(queue, exts.map((ext) => ({
       ext, iface: `Local/${ext}@test-agents`, stateInterface: stasis ? `Stasis:agent${ext}` : `PJSIP/${ext}`, paused: false,
     })));
+  }
+  /** The far end presses digits now: ChannelDtmfReceived on the given (dialer-side) channel. */
+  pressDigits(channelId: string, digits: string): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    if (!/^[0-9*#A-D]+$/.test(digits)) throw new Error('digits: expected 0-9, *, #, A-D');
+    this.ctx.engine.emitDtmf(ch, digits);
+  }
+  /** The far end hangs up now (cause 16 unless given), as its own script would. */
+  hangupFarEnd(channelId: string, cause = 16): void {
+    const ch = this.ctx.engine.channels.get(channelId);
+    if (!ch) throw new Error(`channel ${channelId} does not exist`);
+    const leg = legOf(ch);
+    if (leg) leg.remoteHangup(cause);
+    else this.ctx.engine.destroy(ch, cause);
   }
   deviceState(name: string): string {
     return this.ctx.devices.state(name);
@@ -87,6 +126,16 @@ export function controlHandler(world: SimWorld): ControlHandler {
         return { status: 200, body: { calls: world.callLog, duplicateChannelIds: world.duplicateChannelIds(), overlappingNumbers: world.overlappingNumbers() } };
       }
       if (method === 'GET' && what === 'channels') return { status: 200, body: world.channels() };
+      if (method === 'POST' && what === 'channels' && key && sub === 'dtmf') {
+        world.pressDigits(key, query.get('digits') ?? String(b.digits ?? ''));
+        return { status: 204 };
+      }
+      if (method === 'POST' && what === 'channels' && key && sub === 'hangup') {
+        world.hangupFarEnd(key, Number(query.get('cause') ?? b.cause ?? 16));
+        return { status: 204 };
+      }
+      if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
+      if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
       if (what === 'customers' && key) {
         if (method === 'PUT') world.setCustomer(key, b as unknown as CustomerScenario);
         else if (method === 'DELETE') world.clearCustomer(key);

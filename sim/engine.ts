@@ -78,6 +78,7 @@ export class Engine {
     ch.stasisArgs = args;
     ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
     this.bus.subscribe(app, `channel:${ch.id}`);
+    this.varset(ch, 'STASISSTATUS', '');
     this.emitChannel('StasisStart', ch, { args });
   }
 
@@ -85,6 +86,16 @@ export class Engine {
     if (!ch.stasisApp) return;
     ch.stasisApp = undefined;
     this.emitChannel('StasisEnd', ch);
+    this.varset(ch, 'STASISSTATUS', 'SUCCESS');
+  }
+
+  /** Asterisk surrounds calls with ChannelVarset/ChannelDialplan chatter; apps must filter it (observed.md §4.2). */
+  varset(ch: SimChannel, variable: string, value: string): void {
+    if (this.world.noise) this.emitChannel('ChannelVarset', ch, { variable, value });
+  }
+
+  dialplanStep(ch: SimChannel, app: string, data: string): void {
+    if (this.world.noise) this.emitChannel('ChannelDialplan', ch, { dialplan_app: app, dialplan_app_data: data });
   }
 
   /** Destroy: playbacks fail, bridge left, StasisEnd, then ChannelDestroyed — Asterisk's order. */
@@ -103,11 +114,17 @@ export class Engine {
 
   /** Schedule scripted behaviour for a channel; cancelled automatically when it is destroyed. */
   schedule(ch: SimChannel, ms: number, fn: () => void): void {
+    if (ms === Infinity) return;
     const cancel = this.clock.after(ms, () => {
       ch.cancels.delete(cancel);
       if (ch.alive) fn();
     });
     ch.cancels.add(cancel);
+  }
+
+  /** A scripted delay plus seeded jitter (world.jitterMs); zero stays zero so "at once" stays at once. */
+  jitter(ms: number): number {
+    return ms > 0 && this.world.jitterMs > 0 ? ms + Math.floor(this.clock.random() * this.world.jitterMs) : ms;
   }
 
   emitDtmf(ch: SimChannel, digits: string): void {

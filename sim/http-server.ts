@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { WebSocketServer } from 'ws';
 import type { SimContext } from './context.js';
 import { AriError } from './errors.js';
+import { ASTERISK_ID, asteriskTime } from './events.js';
 import { bridgeRoutes, playbackRoutes } from './routes/bridges.js';
 import { channelRoutes } from './routes/channels.js';
 import { miscRoutes } from './routes/misc.js';
@@ -129,8 +130,15 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
     wss.handleUpgrade(req, socket, head, (ws) => {
       for (const name of apps) {
         const app = ctx.engine.bus.app(name);
+        // One WebSocket per app, as on Asterisk: the newcomer takes over, the old one is told.
+        for (const old of app.sockets) {
+          if (old.readyState === 1) {
+            old.send(JSON.stringify({ type: 'ApplicationReplaced', application: name, timestamp: asteriskTime(), asterisk_id: ASTERISK_ID }));
+          }
+        }
+        app.sockets.clear();
         app.sockets.add(ws);
-        if (subscribeAll) app.subscribeAll = true;
+        app.subscribeAll = subscribeAll;
       }
       ws.on('close', () => {
         for (const name of apps) ctx.engine.bus.apps.get(name)?.sockets.delete(ws);

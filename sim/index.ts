@@ -19,7 +19,11 @@ export interface SimulatorOptions {
   /** Real time per simulated time: 0.01 runs a 45 s ring timeout in 450 ms. */
   timeScale?: number;
   seed?: number;
+  /** Extra random delay (seeded) on scripted answers and hangups, in simulated ms. Default 0. */
+  jitterMs?: number;
   trunkMode?: TrunkMode;
+  /** Emit ChannelVarset / ChannelDialplan chatter like Asterisk (default true). */
+  noise?: boolean;
   /** Suggested Stasis app name, handed back for convenience. */
   app?: string;
 }
@@ -39,6 +43,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const host = opts.host ?? '127.0.0.1';
   const world = new WorldConfig();
   if (opts.trunkMode) world.trunkMode = opts.trunkMode;
+  world.jitterMs = opts.jitterMs ?? 0;
+  world.noise = opts.noise ?? true;
   const engine = new Engine(createClock(opts.timeScale ?? 1, opts.seed ?? 1), world);
   const ctx = createContext(engine);
   const simWorld = new SimWorld(ctx);
@@ -58,6 +64,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stop: () =>
       new Promise<void>((resolve) => {
         engine.clock.cancelAll();
+        simWorld.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -70,13 +70,15 @@ export class Leg {
     this.dialing = true;
     if (opts.scenario.kind === 'noRoute') return this.noRoute();
     engine.dial(ch1, '');
+    if (this.ch2) engine.dialplanStep(this.ch2, 'NoOp', `Simulated far end ${this.ch2.dialplan.exten}`);
     this.inner('');
     engine.schedule(ch1, opts.timeoutMs, () => this.timeout());
     const s = opts.scenario;
     switch (s.kind) {
       case 'answer': {
         if (s.ringing) this.ring();
-        const t = s.answerAfterMs ?? 0;
+        const t = engine.jitter(s.answerAfterMs ?? 0);
+        if (opts.record) opts.record.scriptedAnswerMs = t;
         if (t > 0) engine.schedule(ch1, t, () => this.answer());
         else this.answer();
         return;
@@ -121,7 +123,7 @@ export class Leg {
     engine.setState(ch1, 'Up');
     engine.dial(ch1, 'ANSWER');
     opts.onAnswer?.();
-    if (opts.mode === 'originate') {
+    if (opts.mode === 'originate' && opts.app) {
       if (!engine.bus.isRegistered(opts.app)) {
         // "Stasis app … doesn't exist": the answered call is dropped.
         this.remoteHangup(16);
@@ -132,7 +134,7 @@ export class Leg {
     const s = opts.scenario;
     if (s.kind !== 'answer') return;
     for (const step of s.dtmf ?? []) engine.schedule(ch1, step.afterAnswerMs, () => engine.emitDtmf(ch1, step.digits));
-    engine.schedule(ch1, s.hangupAfterMs ?? 600_000, () => this.remoteHangup(16));
+    engine.schedule(ch1, engine.jitter(s.hangupAfterMs ?? 600_000), () => this.remoteHangup(16));
   }
 
   /** A2: Dial(BUSY) → ;1 Destroyed 0, ;2 Destroyed 17 after. C2: channel stays until Busy(5) ends. */

@@ -11,6 +11,7 @@ const { values } = parseArgs({
     user: { type: 'string', default: 'asterisk' },
     password: { type: 'string', default: 'asterisk' },
     trunk: { type: 'string', default: 'local' },
+    'jitter-ms': { type: 'string', default: '0' },
   },
 });
 
@@ -31,6 +32,7 @@ const sim = await startSimulator({
   username: values.user,
   password: values.password,
   trunkMode: values.trunk === 'sip' ? 'sip' : 'local',
+  jitterMs: num('jitter-ms', values['jitter-ms']),
 });
 
 const line = '='.repeat(72);
@@ -41,7 +43,7 @@ process.stdout.write(
     `  ARI URL:   ${sim.url}   (user "${sim.username}", password "${sim.password}")`,
     `  Events:    ${sim.url.replace('http', 'ws')}/ari/events?app=<app>`,
     `  Control:   ${sim.url}/sim/calls, PUT ${sim.url}/sim/customers/<number>`,
-    `  Time scale ${values['time-scale']}, seed ${values.seed}, trunk mode ${values.trunk}`,
+    `  Time scale ${values['time-scale']}, seed ${values.seed}, jitter ${values['jitter-ms']} ms, trunk mode ${values.trunk}`,
     '  Customers by last digit: 0 answer after 2 s, 1 DTMF 1, 2 busy, 3 no answer, 4 congestion,',
     '  5 answer+hangup, 6 DTMF 3,9, 7 answer after 3 s, 8 unallocated, 9 machine; letters: no route',
     line,

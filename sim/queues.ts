@@ -110,10 +110,15 @@ export class Queues {
         opts.onAnswer?.();
         caller.linked = a1;
         cb.onAnswer();
+        // Bridged by the queue: when the agent's side goes (its script or an ARI DELETE), so does the caller.
+        a1.onDestroy.push(() => {
+          engine.destroy(a2, 16);
+          if (caller.alive) cb.onHangup(16);
+        });
         const hangupAfter = s.kind === 'answer' ? (s.hangupAfterMs ?? 600_000) : 600_000;
         engine.schedule(a1, hangupAfter, () => {
+          engine.hangupRequest(a2, 16, true);
           dropAgent(16);
-          cb.onHangup(16);
         });
       });
     };

@@ -104,6 +104,10 @@ export class WorldConfig {
   trunkMode: TrunkMode = 'local';
   /** `Local/<5+ digits>@outgoing` without a trunk prefix reaches the customer (false = no route, as recorded). */
   outgoingDefaultRoute = true;
+  /** Up to this much extra delay (from the seeded PRNG) on scripted answers and hangups; 0 = exact. */
+  jitterMs = 0;
+  /** Emit some of Asterisk's ChannelVarset / ChannelDialplan chatter (on by default, as on the wire). */
+  noise = true;
 
   scenarioFor(number: string): CustomerScenario {
     return this.customers.get(customerKey(number)) ?? defaultScenario(number);

@@ -58,18 +58,8 @@ export const channelRoutes: RouteDef[] = [
   route(R, 'POST', '/channels/{channelId}/continue', 'continueInDialplan', 'void', params('context', 'extension', 'priority', 'label'),
     (ctx, i) => {
       const ch = inStasis(ctx, i.path.channelId);
-      const context = i.query.context || ch.dialplan.context;
-      const exten = i.query.extension || ch.dialplan.exten;
-      ch.dialplan = { context, exten, priority: Number(i.query.priority ?? 1) || 1, app_name: '', app_data: '' };
       ctx.engine.leaveStasis(ch);
-      if (context === 'dialer-queue' && ['9000', '9001'].includes(exten)) {
-        ch.dialplan = { ...ch.dialplan, app_name: 'Queue', app_data: `${exten},t,,,120` };
-        const leg = legOf(ch);
-        ctx.queues.enter(exten, ch, {
-          onAnswer: () => undefined,
-          onHangup: (cause) => (leg && leg.ch1 === ch ? leg.remoteHangup(cause) : ctx.engine.destroy(ch, cause)),
-        });
-      }
+      ctx.hooks.runDialplan(ch, i.query.context || ch.dialplan.context, i.query.extension || ch.dialplan.exten, Number(i.query.priority ?? 1) || 1);
       return noContent();
     }),
   route(R, 'POST', '/channels/{channelId}/answer', 'answer', 'void', [], (ctx, i) => {
@@ -98,8 +88,9 @@ export const channelRoutes: RouteDef[] = [
   route(R, 'POST', '/channels/{channelId}/play', 'play', 'Playback', params('media!*', 'lang', 'offsetms', 'skipms', 'playbackId'), play),
   route(R, 'POST', '/channels/{channelId}/play/{playbackId}', 'playWithId', 'Playback', params('media!*', 'lang', 'offsetms', 'skipms'), play),
   route(R, 'GET', '/channels/{channelId}/variable', 'getChannelVar', 'Variable', params('variable!'), (ctx, i) => {
-    const ch = chan(ctx, i.path.channelId);
     if (!i.query.variable) throw new AriError(400, 'Variable name is required');
+    const ch = ctx.engine.channels.get(i.path.channelId ?? '');
+    if (!ch) throw new AriError(404, 'Channel or variable not found');
     return ok({ value: readChannelVar(ctx, ch, i.query.variable) });
   }),
   route(R, 'POST', '/channels/{channelId}/variable', 'setChannelVar', 'void', params('variable!', 'value'), (ctx, i) => {
@@ -107,6 +98,13 @@ export const channelRoutes: RouteDef[] = [
     setChannelVar(ctx, ch, i.query.variable ?? '', i.query.value ?? '');
     return noContent();
   }),
+  route(R, 'POST', '/channels/{channelId}/record', 'record', 'LiveRecording',
+    params('name!', 'format!', 'maxDurationSeconds', 'maxSilenceSeconds', 'ifExists', 'beep', 'terminateOn'),
+    (ctx, i) => ({ status: 201, body: ctx.recordings.start(inStasis(ctx, i.path.channelId), i.query) })),
+  route(R, 'POST', '/channels/{channelId}/snoop', 'snoopChannel', 'Channel', params('spy', 'whisper', 'app!', 'appArgs', 'snoopId'),
+    (ctx, i) => ok(ctx.recordings.snoop(inStasis(ctx, i.path.channelId), i.query.app ?? '', i.query.appArgs, i.query.snoopId).toJSON())),
+  route(R, 'POST', '/channels/{channelId}/snoop/{snoopId}', 'snoopChannelWithId', 'Channel', params('spy', 'whisper', 'app!', 'appArgs'),
+    (ctx, i) => ok(ctx.recordings.snoop(inStasis(ctx, i.path.channelId), i.query.app ?? '', i.query.appArgs, i.path.snoopId).toJSON())),
   route(R, 'POST', '/channels/{channelId}/dial', 'dial', 'void', params('caller', 'timeout'), (ctx, i) => {
     const ch = inStasis(ctx, i.path.channelId);
     dialChannel(ctx.engine, ch, i.query.timeout);

@@ -78,9 +78,25 @@ export const miscRoutes: RouteDef[] = [
     if (i.path.soundId !== 'beep') throw new AriError(404, 'Sound not found');
     return ok({ id: 'beep', formats: [{ language: 'en', format: 'gsm' }] });
   }),
-  route('recordings', 'GET', '/recordings/stored', 'listStored', 'List[StoredRecording]', [], () => ok([])),
-  route('recordings', 'GET', '/recordings/stored/{recordingName}', 'getStored', 'StoredRecording', [], () => {
-    throw new AriError(404, 'Recording not found');
+  route('recordings', 'GET', '/recordings/stored', 'listStored', 'List[StoredRecording]', [], (ctx) => ok([...ctx.recordings.stored.values()])),
+  route('recordings', 'GET', '/recordings/stored/{recordingName}', 'getStored', 'StoredRecording', [], (ctx, i) => {
+    const r = ctx.recordings.stored.get(i.path.recordingName!);
+    if (!r) throw new AriError(404, 'Recording not found');
+    return ok(r);
+  }),
+  route('recordings', 'DELETE', '/recordings/stored/{recordingName}', 'deleteStored', 'void', [], (ctx, i) => {
+    if (!ctx.recordings.stored.delete(i.path.recordingName!)) throw new AriError(404, 'Recording not found');
+    return noContent();
+  }),
+  route('recordings', 'GET', '/recordings/live/{recordingName}', 'getLive', 'LiveRecording', [], (ctx, i) =>
+    ok(ctx.recordings.json(ctx.recordings.get(i.path.recordingName!)))),
+  route('recordings', 'POST', '/recordings/live/{recordingName}/stop', 'stop', 'void', [], (ctx, i) => {
+    ctx.recordings.finish(ctx.recordings.get(i.path.recordingName!), 'done');
+    return noContent();
+  }),
+  route('recordings', 'DELETE', '/recordings/live/{recordingName}', 'cancel', 'void', [], (ctx, i) => {
+    ctx.recordings.finish(ctx.recordings.get(i.path.recordingName!), 'canceled');
+    return noContent();
   }),
   route('mailboxes', 'GET', '/mailboxes', 'list', 'List[Mailbox]', [], () => ok([])),
 ];

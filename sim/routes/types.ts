@@ -35,9 +35,10 @@ export function params(...specs: string[]): ParamDef[] {
   return specs.map((s) => {
     if (s.startsWith('{')) return { name: s.slice(1, -1), in: 'path', type: 'string', required: true, multiple: false };
     if (s.startsWith('$')) return { name: s.slice(1), in: 'body', type: 'containers', required: false, multiple: false };
-    const required = s.endsWith('!');
-    const multiple = s.endsWith('*');
-    const name = s.replace(/[!*]$/, '');
+    const flags = /[!*]*$/.exec(s)![0];
+    const required = flags.includes('!');
+    const multiple = flags.includes('*');
+    const name = s.slice(0, s.length - flags.length);
     return { name, in: 'query', type: 'string', required, multiple };
   });
 }

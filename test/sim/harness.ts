@@ -65,3 +65,22 @@ export async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
 
 export const destroyed = (events: Ev[], id: string) => () =>
   events.some((e) => e.type === 'ChannelDestroyed' && e.channel.id === id);
+
+/** Raw ARI request (for status codes and bodies exactly as sent). */
+export async function ariHttp(sim: Simulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${sim.username}:${sim.password}`).toString('base64')}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Events of one type for one channel (or playback id), in arrival order. */
+export function eventsOf(events: Ev[], type: string, id?: string): Ev[] {
+  return events.filter((e) => e.type === type && (id === undefined || channelIdOf(e) === id || e.playback?.id === id));
+}
