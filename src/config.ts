@@ -138,3 +138,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
 /** For tests: a full config from defaults plus overrides given as environment variables. */
 export const testConfig = (env: Record<string, string | undefined> = {}) => loadConfig(env);
+
+/** Every environment variable the service reads (the README documents each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);

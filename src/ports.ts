@@ -35,6 +35,8 @@ export interface AudioConverter {
 export interface PromptText {
   text: string;
   lang: string;
+  /** Where the prompt comes from, e.g. "questions[0]" — used in error and warning messages. */
+  label?: string;
 }
 
 /**

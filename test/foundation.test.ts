@@ -47,3 +47,13 @@ describe('database', () => {
     expect(mode.journal_mode).toBe('wal');
   });
 });
+
+describe('README', () => {
+  it('documents every configuration variable', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CONFIG_VARIABLES } = await import('../src/config.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const missing = CONFIG_VARIABLES.filter((v) => !readme.includes(`\`${v}\``));
+    expect(missing).toEqual([]);
+  });
+});

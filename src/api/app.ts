@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { installAuth, LOGIN_PATH } from '../auth/index.js';
+import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
+import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
+import { buildOpenApi } from './openapi.js';
+import { audioDocs, audioRoutes } from './routes/audio.js';
+import { pollingDocs, pollingRoutes } from './routes/pollings.js';
+import { resultDocs, resultRoutes } from './routes/results.js';
+import { taskDocs, taskRoutes } from './routes/tasks.js';
+
+export type { ApiDeps } from './deps.js';
+
+const PACKAGE_VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/**
+ * The HTTP API: ModuleAutoDialer v1 routes under /pbxcore/api/module-dialer/v1, the MikoPBX login,
+ * /health and /openapi.json. Routes validate and call services; services hold the rules and the SQL.
+ */
+export function createApp(deps: ApiDeps): Hono {
+  const { config } = deps;
+  const version = deps.version ?? PACKAGE_VERSION;
+  const log = deps.log.child({ area: 'http' });
+  const app = new Hono();
+
+  // One line per request.
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - start).toFixed(2) }, 'request');
+  });
+
+  const tooLarge = (max: number) => (c: Context) =>
+    sendEnvelope(c, false, [], [`Request body is larger than the limit of ${max} bytes`], 413);
+  const uploadLimit = bodyLimit({ maxSize: config.http.maxUploadBytes, onError: tooLarge(config.http.maxUploadBytes) });
+  const jsonLimit = bodyLimit({ maxSize: config.http.maxBodyBytes, onError: tooLarge(config.http.maxBodyBytes) });
+  // Only methods whose body we read: touching c.req.raw.body on a GET makes @hono/node-server build a
+  // full Request, which costs more than the whole GET /task/{id} handler.
+  app.use('*', (c, next) => {
+    const m = c.req.method;
+    if (m !== 'POST' && m !== 'PUT' && m !== 'PATCH') return next();
+    return m === 'POST' && c.req.path === `${BASE}/audio` ? uploadLimit(c, next) : jsonLimit(c, next);
+  });
+
+  installAuth(app, { config, log: deps.log, now: deps.nowMs });
+
+  const v1 = new Hono();
+  taskRoutes(v1, deps);
+  resultRoutes(v1, deps);
+  pollingRoutes(v1, deps);
+  audioRoutes(v1, deps);
+  // The 1C client probes GET /test to check its cookie (the original registered it without a handler).
+  v1.get('/test', (c) => sendEnvelope(c, true, []));
+  app.route(BASE, v1);
+
+  app.get('/health', (c) => {
+    let dbOk = true;
+    try {
+      deps.db.$client.prepare('SELECT 1').get();
+    } catch {
+      dbOk = false;
+    }
+    const dialer = deps.dialer.status();
+    return c.json({
+      ok: dbOk,
+      version,
+      simulator: dialer.simulator,
+      ...(dialer.simulator ? { warning: 'ARI is the built-in simulator: no real calls are made' } : {}),
+      db: { ok: dbOk },
+      dialer,
+    });
+  });
+
+  const docs: RouteDoc[] = [
+    ...taskDocs,
+    ...resultDocs,
+    ...pollingDocs,
+    ...audioDocs,
+    { method: 'get', path: '/test', summary: 'Connectivity/auth probe used by the 1C client' },
+    { method: 'post', path: LOGIN_PATH, summary: 'MikoPBX admin login (form login, password); sets the session cookie' },
+    { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag)' },
+  ];
+  const openapi = buildOpenApi(docs, version);
+  app.get('/openapi.json', (c) => c.json(openapi));
+
+  app.notFound((c) => coreError(c, 404, NOT_FOUND));
+  app.onError((err, c) => {
+    log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return sendEnvelope(c, false, [], ['Internal error'], 500);
+  });
+  return app;
+}

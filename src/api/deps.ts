@@ -1,0 +1,39 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { AudioConverter, DialerControl, PromptPreparer } from '../ports.js';
+import type { ServiceCtx } from '../services/context.js';
+import type { z } from 'zod';
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  dialer: DialerControl;
+  audio: AudioConverter;
+  prompts: PromptPreparer;
+  /** Float unix seconds; tests may inject. */
+  now?: () => number;
+  /** Milliseconds clock for sessions and login throttling; tests may inject. */
+  nowMs?: () => number;
+  version?: string;
+}
+
+export const BASE = '/pbxcore/api/module-dialer/v1';
+
+export const serviceCtx = (d: ApiDeps): ServiceCtx => ({
+  db: d.db,
+  config: d.config,
+  log: d.log,
+  now: d.now ?? (() => Date.now() / 1000),
+});
+
+/** What /openapi.json says about one route; filled in by each route file next to its handler. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  multipart?: boolean;
+}

@@ -1,0 +1,43 @@
+import type { Hono } from 'hono';
+import { fail } from '../../services/context.js';
+import { deletePolling, getPolling, listPollings } from '../../services/pollings/queries.js';
+import { savePolling } from '../../services/pollings/save.js';
+import { readBody } from '../body.js';
+import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
+import { sendEnvelope, sendOutcome } from '../envelope.js';
+import { pathId } from '../fields.js';
+import { PollingBody } from './pollings.schema.js';
+
+export const pollingDocs: RouteDoc[] = [
+  { method: 'post', path: '/polling', summary: 'Create or upsert a polling by crmId; replaces its questions and presses', body: PollingBody },
+  { method: 'get', path: '/polling', summary: 'List pollings as data.results [{id, crmId, name}]' },
+  { method: 'get', path: '/polling/{id}', summary: 'A polling with nested questions and press' },
+  { method: 'delete', path: '/polling/{id}', summary: 'Delete a polling with its questions and presses (idempotent)' },
+];
+
+const badId = (raw: string) => `Polling id "${raw}" must be a positive integer`;
+
+export function pollingRoutes(app: Hono, deps: ApiDeps): void {
+  const ctx = serviceCtx(deps);
+
+  app.post('/polling', async (c) => {
+    const body = await readBody(c, PollingBody);
+    if (!body.ok) return sendOutcome(c, fail(body.messages));
+    return sendOutcome(c, await savePolling(ctx, deps.prompts, body.value));
+  });
+
+  app.get('/polling', (c) => sendEnvelope(c, true, { results: listPollings(ctx) }));
+
+  app.get('/polling/:id', (c) => {
+    const id = pathId(c.req.param('id'));
+    if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
+    return sendOutcome(c, getPolling(ctx, id));
+  });
+
+  app.delete('/polling/:id', (c) => {
+    const id = pathId(c.req.param('id'));
+    if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
+    deletePolling(ctx, id);
+    return sendEnvelope(c, true, []);
+  });
+}

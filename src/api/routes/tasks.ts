@@ -1,0 +1,70 @@
+import type { Hono } from 'hono';
+import { fail } from '../../services/context.js';
+import { signalClose } from '../../services/tasks/signal-close.js';
+import { deleteTask, getTask, listTasks } from '../../services/tasks/queries.js';
+import { upsertTask } from '../../services/tasks/upsert.js';
+import { changeTask } from '../../services/tasks/update.js';
+import { readBody, validate } from '../body.js';
+import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
+import { sendEnvelope, sendOutcome } from '../envelope.js';
+import { pathId } from '../fields.js';
+import { SignalCloseBody, TaskListQuery, TaskPostBody, TaskPutBody } from './tasks.schema.js';
+
+export const taskDocs: RouteDoc[] = [
+  { method: 'post', path: '/task', summary: 'Create or upsert a task (by crmId, else id) and merge its numbers', body: TaskPostBody },
+  { method: 'get', path: '/task', summary: 'List tasks (state filter, keyset offset = id > offset, limit)', query: TaskListQuery },
+  { method: 'get', path: '/task/{id}', summary: 'A task with results (every attempt) and resultsPoling' },
+  { method: 'put', path: '/task/{id}', summary: 'Partial update (pause/resume/close…); crmId in the body is the lookup key', body: TaskPutBody },
+  { method: 'delete', path: '/task/{id}', summary: 'Delete a task and its rows (idempotent)' },
+  { method: 'post', path: '/task-signal-close', summary: 'Close the open rows of a phone (and its client) with SUCCESS_EXTERNAL_SIGNAL', body: SignalCloseBody },
+];
+
+const badId = (raw: string) => `Task id "${raw}" must be a positive integer`;
+
+export function taskRoutes(app: Hono, deps: ApiDeps): void {
+  const ctx = serviceCtx(deps);
+
+  app.post('/task', async (c) => {
+    const body = await readBody(c, TaskPostBody);
+    if (!body.ok) return sendOutcome(c, fail(body.messages));
+    const out = upsertTask(ctx, body.value);
+    if (out.ok) deps.dialer.tasksChanged([out.data.id]);
+    return sendOutcome(c, out);
+  });
+
+  app.get('/task', (c) => {
+    const q = validate(TaskListQuery, c.req.query());
+    if (!q.ok) return sendOutcome(c, fail(q.messages));
+    return sendEnvelope(c, true, { results: listTasks(ctx, q.value) });
+  });
+
+  app.get('/task/:id', (c) => {
+    const id = pathId(c.req.param('id'));
+    if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
+    return sendOutcome(c, getTask(ctx, id));
+  });
+
+  app.put('/task/:id', async (c) => {
+    const body = await readBody(c, TaskPutBody);
+    if (!body.ok) return sendOutcome(c, fail(body.messages));
+    const out = changeTask(ctx, pathId(c.req.param('id')), body.value);
+    if (out.ok) deps.dialer.tasksChanged([out.data.id]);
+    return sendOutcome(c, out);
+  });
+
+  app.delete('/task/:id', (c) => {
+    const id = pathId(c.req.param('id'));
+    if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
+    const { deleted } = deleteTask(ctx, id);
+    if (deleted) deps.dialer.tasksChanged([id]);
+    return sendEnvelope(c, true, []);
+  });
+
+  app.post('/task-signal-close', async (c) => {
+    const body = await readBody(c, SignalCloseBody);
+    if (!body.ok) return sendOutcome(c, fail(body.messages));
+    const out = signalClose(ctx, body.value);
+    if (out.ok && out.data.taskIds.length) deps.dialer.tasksChanged(out.data.taskIds);
+    return sendOutcome(c, out);
+  });
+}

@@ -1,0 +1,79 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { coreError, NOT_AUTHENTICATED } from '../api/envelope.js';
+import { clientAddress, isLoopback } from './peer.js';
+import { createLoginThrottle, createSessionStore, safeEqual } from './sessions.js';
+
+export const SESSION_COOKIE = 'autodialer_session';
+export const LOGIN_PATH = '/admin-cabinet/session/start';
+/** Routes served without credentials: login itself, liveness and the API description. */
+export const PUBLIC_PATHS: readonly string[] = [LOGIN_PATH, '/health', '/openapi.json'];
+
+export interface AuthDeps {
+  config: Config;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * MikoPBX-compatible auth: loopback needs nothing; others need the session cookie from
+ * POST /admin-cabinet/session/start or `Authorization: Bearer <token>` (DIALER_API_TOKENS).
+ * Without DIALER_ADMIN_PASSWORD password login is refused, so only tokens and local calls work.
+ */
+export function installAuth(app: Hono, deps: AuthDeps): void {
+  const { auth } = deps.config;
+  const now = deps.now ?? Date.now;
+  const sessions = createSessionStore(auth.sessionTtlSeconds, now);
+  const throttle = createLoginThrottle(now);
+  const log = deps.log.child({ area: 'auth' });
+
+  const requireAuth: MiddlewareHandler = async (c, next) => {
+    if (PUBLIC_PATHS.includes(c.req.path)) return next();
+    const addr = clientAddress(c, auth.trustedProxies);
+    if (isLoopback(addr)) return next();
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+    if (bearer && auth.apiTokens.some((t) => safeEqual(t, bearer))) return next();
+    if (sessions.valid(getCookie(c, SESSION_COOKIE))) return next();
+    return coreError(c, 401, NOT_AUTHENTICATED);
+  };
+  app.use('*', requireAuth);
+
+  app.post(LOGIN_PATH, async (c) => {
+    const addr = clientAddress(c, auth.trustedProxies) || 'unknown';
+    if (throttle.locked(addr)) {
+      log.warn({ addr }, 'login refused: too many failed attempts');
+      c.header('Retry-After', String(throttle.retryAfter(addr)));
+      return c.json(
+        { success: false, reload: false, message: { error: ['Too many failed login attempts; try again later'] } },
+        429,
+      );
+    }
+    let login = '';
+    let password = '';
+    try {
+      const form = await c.req.parseBody();
+      login = typeof form.login === 'string' ? form.login : '';
+      password = typeof form.password === 'string' ? form.password : '';
+    } catch {
+      // an unparsable form is just a failed login
+    }
+    const good =
+      auth.adminPassword !== undefined && safeEqual(login, auth.adminLogin) && safeEqual(password, auth.adminPassword);
+    if (!good) {
+      throttle.fail(addr);
+      log.warn({ addr, login }, 'login failed');
+      const why = auth.adminPassword === undefined ? 'Password login is disabled (DIALER_ADMIN_PASSWORD is not set)' : 'Wrong login or password';
+      return c.json({ success: false, reload: false, message: { error: [why] } });
+    }
+    setCookie(c, SESSION_COOKIE, sessions.create(), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: auth.sessionTtlSeconds,
+    });
+    log.info({ addr, login }, 'login');
+    return c.json({ success: true, reload: false, message: [] });
+  });
+}

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AudioConverter } from '../../ports.js';
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
+
+/** Extensions we accept for uploads: audio formats ffmpeg decodes. */
+const EXTENSIONS = new Set([
+  'mp3', 'wav', 'ogg', 'oga', 'opus', 'flac', 'm4a', 'aac', 'wma', 'webm', 'gsm', 'ulaw', 'alaw', 'sln', 'amr', 'mp4', 'aif', 'aiff',
+]);
+
+/**
+ * The upload's file name is its identifier (as in the original), so it must be safe to keep and to use
+ * in a URL: no path separators, no "..", no control characters, at most 200 characters, an audio
+ * extension. Returns a message naming the problem, or null.
+ */
+export function checkAudioName(name: string): string | null {
+  if (name === '') return 'Audio file name is empty';
+  if (name.length > 200) return `Audio file name is longer than 200 characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return `Audio file name "${JSON.stringify(name).slice(1, -1)}" contains control characters`;
+  if (/[/\\]/.test(name)) return `Audio file name "${name}" must not contain path separators`;
+  if (name.includes('..')) return `Audio file name "${name}" must not contain ".."`;
+  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase();
+  if (!ext || !EXTENSIONS.has(ext)) return `Audio file name "${name}" must end with an audio extension (${[...EXTENSIONS].join(', ')})`;
+  return null;
+}
+
+export const audioDir = (ctx: ServiceCtx) => resolve(ctx.config.dataDir, 'audio');
+/** Stored files are named by a hash of the upload name: nothing the client sends reaches the path. */
+const baseName = (name: string) => createHash('sha1').update(name).digest('hex');
+
+export interface AudioRow {
+  id: number;
+  name: string;
+  path: string;
+}
+
+/**
+ * POST /audio: write the upload to a temp file, convert it into <dataDir>/audio/<sha1(name)>.wav with the
+ * converter, then record {name, path}. A failed conversion stores nothing; the same name replaces.
+ */
+export async function saveAudio(
+  ctx: ServiceCtx,
+  converter: AudioConverter,
+  upload: { name: string; bytes: Uint8Array },
+): Promise<Outcome<{ filename: string }>> {
+  const bad = checkAudioName(upload.name);
+  if (bad) return fail(bad);
+  if (upload.bytes.length === 0) return fail('error upload file: file is empty');
+  const dir = audioDir(ctx);
+  const tmpDir = join(dir, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  const ext = upload.name.slice(upload.name.lastIndexOf('.')).toLowerCase();
+  const tmpPath = join(tmpDir, `${randomBytes(12).toString('hex')}${ext}`);
+  try {
+    await writeFile(tmpPath, upload.bytes);
+    const converted = await converter.convert(tmpPath, join(dir, baseName(upload.name)));
+    if (!converted.ok) return fail(converted.message || `Audio file "${upload.name}" could not be converted`);
+    const wavPath = resolve(converted.wavPath);
+    ctx.db.$client
+      .prepare('INSERT INTO audio_files (name, path) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET path = excluded.path')
+      .run(upload.name, wavPath);
+    ctx.log.info({ name: upload.name, path: wavPath, bytes: upload.bytes.length }, 'audio saved');
+    return ok({ filename: wavPath });
+  } finally {
+    await rm(tmpPath, { force: true });
+  }
+}
+
+export function listAudio(ctx: ServiceCtx): AudioRow[] {
+  return ctx.db.$client.prepare('SELECT id, name, path FROM audio_files ORDER BY id').all() as AudioRow[];
+}
+
+/** DELETE /audio/{name}: every stored conversion of that name and the row; idempotent. */
+export async function deleteAudio(ctx: ServiceCtx, name: string): Promise<Outcome<never[]>> {
+  const bad = checkAudioName(name);
+  if (bad) return fail(bad);
+  const base = baseName(name);
+  const dir = audioDir(ctx);
+  const files = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(files.filter((f) => f.startsWith(`${base}.`)).map((f) => rm(join(dir, f), { force: true })));
+  const { changes } = ctx.db.$client.prepare('DELETE FROM audio_files WHERE name = ?').run(name);
+  if (changes) ctx.log.info({ name }, 'audio deleted');
+  return ok([]);
+}

@@ -1,0 +1,73 @@
+import type { Db } from '../../db/client.js';
+import type { ParsedNumber } from './numbers.js';
+import { deleteResultStmt, insertNumberStmt, numbersOfTask, updateOpenNumberStmt } from './store.js';
+
+export interface MergeStats {
+  added: number;
+  removed: number;
+  updated: number;
+  kept: number;
+}
+
+/**
+ * The original's number-list merge (spec §2.2 (1)), run inside the caller's transaction:
+ * - identity is phoneId (last 10 digits);
+ * - rows whose phoneId is not in the new list are deleted (every attempt of that number), except a row
+ *   whose call is in progress right now: that call goes on and its outcome is recorded, so it is kept
+ *   (the original deleted it and the outcome was lost or re-created as an orphan row);
+ * - numbers already in the task keep all their rows and results; only OPEN rows take the new params,
+ *   clientId, timeCallAllow and TimeOffset (a finished number is never re-dialed by a re-POST);
+ *   unlike v1.35 pending retry rows are kept too;
+ * - new numbers are appended in request order.
+ * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups.
+ */
+const isInCall = (r: { closeTime: number; state: string }) => r.closeTime === 0 && r.state !== 'CreateTask';
+
+export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNumber[], now: number): MergeStats {
+  const byPhone = new Map<string, ReturnType<typeof numbersOfTask>>();
+  for (const row of numbersOfTask(db, taskId)) {
+    const list = byPhone.get(row.phoneId);
+    if (list) list.push(row);
+    else byPhone.set(row.phoneId, [row]);
+  }
+  const stats: MergeStats = { added: 0, removed: 0, updated: 0, kept: 0 };
+  const insert = insertNumberStmt(db);
+  const update = updateOpenNumberStmt(db);
+  const del = deleteResultStmt(db);
+
+  const wanted = new Set<string>();
+  for (const n of numbers) wanted.add(n.phoneId);
+  for (const [phoneId, rows] of byPhone) {
+    if (wanted.has(phoneId)) continue;
+    for (const r of rows) {
+      if (isInCall(r)) {
+        stats.kept++;
+        continue;
+      }
+      del.run(r.id);
+      stats.removed++;
+    }
+  }
+
+  for (const n of numbers) {
+    const rows = byPhone.get(n.phoneId);
+    if (!rows) {
+      insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, now);
+      stats.added++;
+      continue;
+    }
+    for (const r of rows) {
+      const same =
+        r.params === n.params &&
+        r.clientId === n.clientId &&
+        r.timeCallAllow === n.timeCallAllow &&
+        r.timeOffsetMinutes === n.timeOffsetMinutes;
+      if (r.closeTime !== 0 || same) stats.kept++;
+      else {
+        update.run(n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, now, r.id);
+        stats.updated++;
+      }
+    }
+  }
+  return stats;
+}

@@ -1,0 +1,99 @@
+import { normaliseNumber, phoneIdOf } from '../../domain/phone.js';
+import { parseLocalDateTime } from './local-time.js';
+
+/** One number of a task as it will be stored. */
+export interface ParsedNumber {
+  phone: string;
+  phoneId: string;
+  params: string;
+  clientId: string;
+  timeCallAllow: number;
+  timeOffsetMinutes: number | null;
+}
+
+export type NumberItemInput =
+  | string
+  | number
+  | {
+      number?: string | number | null;
+      params?: unknown;
+      timeCallAllow?: string | number | null;
+      clientId?: string | number | null;
+      TimeOffset?: string | number | null;
+    };
+
+const MAX_ERRORS = 20;
+
+/**
+ * Turn the request's `numbers` into rows: normalised, deduplicated by phoneId (first occurrence wins,
+ * as v1.35). Empty entries are skipped with a warning; anything that is not a phone number, a bad
+ * timeCallAllow or TimeOffset rejects the whole request with messages naming the number.
+ */
+export function parseNumbers(
+  items: readonly NumberItemInput[],
+  timeZone: string,
+): { ok: true; numbers: ParsedNumber[]; warnings: string[] } | { ok: false; messages: string[] } {
+  const errors: string[] = [];
+  let errorCount = 0;
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  const numbers: ParsedNumber[] = [];
+  const err = (msg: string) => {
+    if (++errorCount <= MAX_ERRORS) errors.push(msg);
+  };
+
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const obj = typeof item === 'object' && item !== null ? item : null;
+    const raw = obj ? obj.number : item;
+    if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+      warnings.push(`numbers[${i}]: empty number skipped`);
+      continue;
+    }
+    const label = `Number "${String(raw)}" (numbers[${i}])`;
+    const n = normaliseNumber(raw);
+    if (!n.ok) {
+      err(`${label} ${n.reason}`);
+      continue;
+    }
+    let timeCallAllow = 0;
+    let timeOffsetMinutes: number | null = null;
+    let clientId = '';
+    let params = '';
+    if (obj) {
+      const t = parseTimeCallAllow(obj.timeCallAllow, timeZone);
+      if (t === null) err(`${label}: timeCallAllow "${String(obj.timeCallAllow)}" must be "DD.MM.YYYY HH:MM:SS"`);
+      else timeCallAllow = t;
+      const o = parseTimeOffset(obj.TimeOffset);
+      if (o === undefined) err(`${label}: TimeOffset "${String(obj.TimeOffset)}" must be hours from -12 to 14 in whole minutes`);
+      else timeOffsetMinutes = o;
+      if (obj.clientId !== null && obj.clientId !== undefined) clientId = String(obj.clientId).trim();
+      if (clientId.length > 200) err(`${label}: clientId is longer than 200 characters`);
+      if (obj.params !== null && obj.params !== undefined) params = JSON.stringify(obj.params);
+    }
+    const phoneId = phoneIdOf(n.number);
+    if (seen.has(phoneId)) continue; // duplicates are kept once, the first occurrence
+    seen.add(phoneId);
+    numbers.push({ phone: n.number, phoneId, params, clientId, timeCallAllow, timeOffsetMinutes });
+  }
+  if (errorCount > MAX_ERRORS) errors.push(`... and ${errorCount - MAX_ERRORS} more invalid numbers`);
+  return errorCount ? { ok: false, messages: errors } : { ok: true, numbers, warnings };
+}
+
+/** 0 = dial now; a "DD.MM.YYYY HH:MM:SS" local time or unix seconds; null when unparsable. */
+function parseTimeCallAllow(v: unknown, timeZone: string): number | null {
+  if (v === null || v === undefined || v === '' || v === 0 || v === '0') return 0;
+  if (typeof v === 'number') return Number.isInteger(v) && v > 0 ? v : null;
+  if (typeof v === 'string' && /^\s*\d{9,11}\s*$/.test(v)) return Number(v);
+  return typeof v === 'string' ? parseLocalDateTime(v, timeZone) : null;
+}
+
+/** Hours from UTC → minutes; null for ''/omitted (PBX time); undefined when invalid. */
+function parseTimeOffset(v: unknown): number | null | undefined {
+  if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) return null;
+  const hours = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(hours) || hours < -12 || hours > 14) return undefined;
+  const minutes = hours * 60;
+  const whole = Math.round(minutes);
+  return Math.abs(minutes - whole) < 1e-9 ? whole : undefined;
+}

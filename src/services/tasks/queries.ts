@@ -1,0 +1,61 @@
+import { dbVersion, fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
+import { POLLING_RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import { resultsOfTask, taskById } from './store.js';
+
+/** GET /task: ordered by id; `offset` is a keyset (id > offset), not "skip N". */
+export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number; limit?: number }): TaskRow[] {
+  const where: string[] = [];
+  const args: number[] = [];
+  if (q.state !== undefined) (where.push('state = ?'), args.push(q.state));
+  if (q.offset !== undefined) (where.push('id > ?'), args.push(q.offset));
+  const sql =
+    `SELECT ${TASK_COLUMNS} FROM tasks` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ' ORDER BY id' +
+    (q.limit !== undefined ? ' LIMIT ?' : '');
+  if (q.limit !== undefined) args.push(q.limit);
+  return stmt(ctx.db, `listTasks:${sql}`, () => ctx.db.$client.prepare(sql)).all(...args) as TaskRow[];
+}
+
+type TaskWithResults = TaskRow & { results: unknown[]; resultsPoling: unknown[] };
+
+/**
+ * Recently read tasks, valid while the database version is unchanged. CRMs poll GET /task/{id} in
+ * loops; between two writes the answer cannot change, so it is served without touching the tables.
+ */
+const taskCache = new WeakMap<object, { version: string; byId: Map<number, TaskWithResults> }>();
+const CACHE_MAX = 64;
+
+/** GET /task/{id}: the task with every attempt row and every polling answer of the task. */
+export function getTask(ctx: ServiceCtx, id: number): Outcome<TaskWithResults> {
+  const version = dbVersion(ctx.db);
+  let cache = taskCache.get(ctx.db.$client);
+  if (!cache || cache.version !== version) taskCache.set(ctx.db.$client, (cache = { version, byId: new Map() }));
+  const hit = cache.byId.get(id);
+  if (hit) return ok(hit);
+
+  const task = taskById(ctx.db, id);
+  if (!task) return fail(`Task ${id} not found`, []);
+  const resultsPoling = stmt(ctx.db, 'pollingResultsOfTask', () =>
+    ctx.db.$client.prepare(`SELECT ${POLLING_RESULT_COLUMNS} FROM polling_results WHERE taskId = ? ORDER BY id`),
+  ).all(id);
+  const data = { ...task, results: resultsOfTask(ctx.db, id), resultsPoling };
+  // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
+  if (data.results.length <= 1000) {
+    if (cache.byId.size >= CACHE_MAX) cache.byId.delete(cache.byId.keys().next().value!);
+    cache.byId.set(id, data);
+  }
+  return ok(data);
+}
+
+/** DELETE /task/{id}: the task and all its rows; polling answers stay (CRM history). Idempotent. */
+export function deleteTask(ctx: ServiceCtx, id: number): { deleted: boolean } {
+  const deleted = ctx.db.$client
+    .transaction(() => {
+      ctx.db.$client.prepare('DELETE FROM task_results WHERE taskId = ?').run(id);
+      return ctx.db.$client.prepare('DELETE FROM tasks WHERE id = ?').run(id).changes > 0;
+    })
+    .immediate();
+  if (deleted) ctx.log.info({ taskId: id }, 'task deleted');
+  return { deleted };
+}

@@ -1,0 +1,32 @@
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
+import type { TaskRow } from '../results/columns.js';
+import { taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
+import { checkInnerNum } from './upsert.js';
+
+/**
+ * PUT /task/{id}: partial update. A non-empty crmId in the body is the lookup key (the URL id is then
+ * ignored, as in the original); an omitted crmId is preserved (the Aug 2026 upstream fix). Numbers are
+ * not touched.
+ */
+export function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFieldValues): Outcome<TaskRow> {
+  const fields = { ...input };
+  if (fields.crmId === '') delete fields.crmId;
+  const innerErr = checkInnerNum(fields, false);
+  if (innerErr) return fail(innerErr);
+  if (!fields.crmId && urlId === null) return fail('Task id in the URL must be a positive integer', { error: 'TaskNotFound' });
+
+  const now = ctx.now();
+  const found = ctx.db.$client
+    .transaction(() => {
+      const task = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : taskById(ctx.db, urlId!);
+      if (task) updateTask(ctx.db, task.id, fields, now);
+      return task;
+    })
+    .immediate();
+  if (!found) {
+    const what = fields.crmId ? `crmId "${fields.crmId}"` : `id ${urlId}`;
+    return fail(`Task with ${what} not found`, { error: 'TaskNotFound' });
+  }
+  ctx.log.info({ taskId: found.id, fields: Object.keys(fields) }, 'task changed');
+  return ok(taskById(ctx.db, found.id)!);
+}

@@ -1,0 +1,67 @@
+import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
+import type { TaskRow } from '../results/columns.js';
+import { mergeNumbers } from './merge.js';
+import { parseNumbers, type NumberItemInput } from './numbers.js';
+import { insertTask, taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
+
+export interface TaskUpsertInput extends TaskFieldValues {
+  id?: number;
+  /** undefined/null: leave the task's numbers as they are; [] removes them all. */
+  numbers?: readonly NumberItemInput[] | null;
+}
+
+export const INNER_NUM_REQUIRED = 'Field "innerNum" is required and cannot be empty';
+const INNER_NUM = /^[0-9A-Za-z*#+_.-]+$/;
+
+/** Checks shared by POST and PUT on the innerNum that will be dialed or used as a polling id. */
+export function checkInnerNum(fields: TaskFieldValues, required: boolean): string | null {
+  if (fields.innerNum === undefined) return required ? INNER_NUM_REQUIRED : null;
+  fields.innerNum = fields.innerNum.trim();
+  if (fields.innerNum === '') return INNER_NUM_REQUIRED;
+  if (!INNER_NUM.test(fields.innerNum)) return `Field "innerNum" "${fields.innerNum}" may contain only letters, digits and * # + _ . -`;
+  return null;
+}
+
+/**
+ * POST /task: create or upsert (by non-empty crmId, else by id) and merge the number list, all in one
+ * synchronous transaction; on any error nothing is written. [L] rule: a client-supplied id is only a
+ * lookup key, new tasks always get the next id.
+ */
+export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<TaskRow> {
+  const { id, numbers: rawNumbers, ...fields } = input;
+  const innerErr = checkInnerNum(fields, true);
+  if (innerErr) return fail(innerErr);
+
+  const parsed = rawNumbers ? parseNumbers(rawNumbers, ctx.config.timezone) : null;
+  if (parsed && !parsed.ok) return fail(parsed.messages);
+  const warnings = parsed?.ok ? [...parsed.warnings] : [];
+  if (fields.crmId === '') delete fields.crmId;
+
+  const now = ctx.now();
+  const save = ctx.db.$client.transaction(() => {
+    const existing = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : id ? taskById(ctx.db, id) : undefined;
+    let taskId: number;
+    if (existing) {
+      taskId = existing.id;
+      updateTask(ctx.db, taskId, fields, now);
+    } else {
+      taskId = insertTask(ctx.db, fields, now);
+    }
+    const stats = parsed?.ok ? mergeNumbers(ctx.db, taskId, parsed.numbers, now) : null;
+    return { taskId, stats };
+  });
+  const { taskId, stats } = save.immediate();
+  const row = taskById(ctx.db, taskId)!;
+  ctx.log.info({ taskId, crmId: row.crmId, numbers: stats }, 'task saved');
+  if (row.innerNumType === 'polling' && !pollingExists(ctx, row.innerNum)) {
+    warnings.push(`Polling ${row.innerNum} does not exist (innerNum must be the polling's internal id)`);
+  }
+  return ok(row, warnings);
+}
+
+function pollingExists(ctx: ServiceCtx, innerNum: string): boolean {
+  if (!/^\d+$/.test(innerNum)) return false;
+  return !!stmt(ctx.db, 'pollingExists', () => ctx.db.$client.prepare('SELECT 1 FROM pollings WHERE id = ?')).get(
+    Number(innerNum),
+  );
+}

@@ -1,0 +1,27 @@
+import type { Logger } from '../../src/logger.js';
+import type { CallSession } from '../session/call-session.js';
+import type { KeyBuffer } from './keys.js';
+import type { Press, Question, StoredPolling } from './load.js';
+import type { PromptResolver } from './prompts.js';
+import type { WriteResult } from './results.js';
+import type { SurveyContext, SurveyOutcome } from './types.js';
+
+/** Everything one running survey needs, handed to each verb. */
+export interface SurveyRun {
+  session: CallSession;
+  ctx: SurveyContext;
+  polling: StoredPolling;
+  keys: KeyBuffer;
+  prompts: PromptResolver;
+  write: WriteResult;
+  log: Logger;
+  /** Extra nominal time a prompt may take beyond its length before we stop waiting for it. */
+  promptMarginMs: number;
+}
+
+/** What a press action leads to: the next question (by the usual rules), a restart, or the end of the survey. */
+export type ActionStep = { kind: 'next' } | { kind: 'restart' } | { kind: 'end'; outcome: SurveyOutcome };
+
+export type ActionVerb = (run: SurveyRun, q: Question, press: Press, key: string) => Promise<ActionStep>;
+
+export const HANGUP: SurveyOutcome = { result: 'FAIL_POLLING', reason: 'hangup' };

@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { afterAll } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import type { AudioConverter, DialerControl, PromptPreparer, PromptText } from '../../src/ports.js';
+import { freshEnv } from '../helpers/env.js';
+
+export const BASE = '/pbxcore/api/module-dialer/v1';
+
+/** @hono/node-server bindings as app.request() env: the peer address is what auth looks at. */
+export const fromAddress = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+export const LOCAL = fromAddress('127.0.0.1');
+export const REMOTE = fromAddress('203.0.113.7');
+
+/** Converter double: writes "<base>.wav"; names containing "broken" fail like an undecodable file. */
+export function fakeConverter(): AudioConverter & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async convert(input, outputBase) {
+      calls.push(input);
+      if (input.includes('broken') || outputBase.includes('broken')) return { ok: false, message: 'ffmpeg: invalid data' };
+      const { readFile } = await import('node:fs/promises');
+      const bytes = await readFile(input);
+      if (bytes.toString().startsWith('NOT AUDIO')) return { ok: false, message: 'ffmpeg: Invalid data found when processing input' };
+      await mkdir(outputBase.slice(0, outputBase.lastIndexOf('/')), { recursive: true });
+      await writeFile(`${outputBase}.wav`, bytes);
+      await writeFile(`${outputBase}.mp3`, bytes);
+      return { ok: true, wavPath: `${outputBase}.wav` };
+    },
+  };
+}
+
+export function fakeDialer(): DialerControl & { changed: number[][] } {
+  const changed: number[][] = [];
+  return {
+    changed,
+    tasksChanged: (ids) => void changed.push(ids ?? []),
+    status: () => ({ ari: 'connected', simulator: true, callsInFlight: 0, draining: false }),
+  };
+}
+
+export function fakePrompts(): PromptPreparer & { seen: PromptText[][]; errors: string[]; warnings: string[] } {
+  const p = {
+    seen: [] as PromptText[][],
+    errors: [] as string[],
+    warnings: [] as string[],
+    async prepare(prompts: PromptText[]) {
+      p.seen.push(prompts);
+      return { errors: [...p.errors], warnings: [...p.warnings] };
+    },
+  };
+  return p;
+}
+
+/** A fresh app over a fresh DB; `call` sends a request from loopback unless told otherwise. */
+export function testApi(env: Record<string, string> = {}, opts: { now?: () => number; nowMs?: () => number } = {}) {
+  const e = freshEnv(env);
+  const dialer = fakeDialer();
+  const audio = fakeConverter();
+  const prompts = fakePrompts();
+  const app = createApp({ config: e.config, db: e.db, log: e.log, dialer, audio, prompts, ...opts });
+  afterAll(() => e.cleanup());
+  const call = async (method: string, path: string, body?: unknown, from = LOCAL, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) init.body = typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body);
+    const res = await app.request(path.startsWith('/') && !path.startsWith(BASE) && !path.startsWith('/admin') && !path.startsWith('/health') && !path.startsWith('/openapi') ? BASE + path : path, init, from);
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text, headers: res.headers };
+  };
+  return { ...e, app, dialer, audio, prompts, call };
+}

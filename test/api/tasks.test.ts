@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { testApi } from './helpers.js';
+
+const rowsOf = (t: ReturnType<typeof testApi>, taskId: number) =>
+  t.db.$client.prepare('SELECT * FROM task_results WHERE taskId = ? ORDER BY id').all(taskId) as any[];
+const closeRow = (t: ReturnType<typeof testApi>, id: number, result = 'SUCCESS') =>
+  t.db.$client.prepare('UPDATE task_results SET result = ?, closeTime = 100, state = ? WHERE id = ?').run(result, 'endCall', id);
+
+describe('POST /task: create and upsert', () => {
+  const t = testApi({ DIALER_TIMEZONE: 'Europe/Moscow' });
+
+  it('creates with the original defaults and crmId = id, and tells the dialer', async () => {
+    const r = await t.call('POST', '/task', { innerNum: '201' });
+    expect(r.json.data).toMatchObject({ id: 1000000001, crmId: '1000000001', name: '', innerNumType: 'exten', maxCountChannels: 1, state: 0, dialPrefix: '', maxAttempt: 1, tryInterval: 60, timeStart: 0, timeEnd: 1440 });
+    expect(t.dialer.changed.at(-1)).toEqual([1000000001]);
+  });
+
+  it('upserts by crmId: same crmId → same task, only sent fields change', async () => {
+    const a = await t.call('POST', '/task', { crmId: 'crm-1', innerNum: '201', name: 'first', maxCountChannels: 3 });
+    const b = await t.call('POST', '/task', { crmId: 'crm-1', innerNum: '202', name: null });
+    expect(b.json.data.id).toBe(a.json.data.id);
+    expect(b.json.data).toMatchObject({ crmId: 'crm-1', innerNum: '202', name: 'first', maxCountChannels: 3 });
+  });
+
+  it('upserts by id when crmId is empty; an unknown id creates a new task with a fresh id', async () => {
+    const a = await t.call('POST', '/task', { innerNum: '201', name: 'by id' });
+    const b = await t.call('POST', '/task', { id: a.json.data.id, crmId: '', innerNum: '201', name: 'renamed' });
+    expect(b.json.data).toMatchObject({ id: a.json.data.id, name: 'renamed' });
+    const c = await t.call('POST', '/task', { id: 5, innerNum: '201' });
+    expect(c.json.data.id).toBeGreaterThan(b.json.data.id);
+  });
+
+  it('a re-POST without state does not reopen a closed task; state:0 does; "" counts as 0', async () => {
+    const a = await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: 1 });
+    expect(a.json.data.state).toBe(1);
+    expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1' })).json.data.state).toBe(1);
+    expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: '0' })).json.data.state).toBe(0);
+    await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: 2 });
+    expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: '' })).json.data.state).toBe(0);
+  });
+
+  it('accepts numbers as strings and objects and stores them normalised', async () => {
+    const r = await t.call('POST', '/task', {
+      innerNum: '1',
+      numbers: [
+        '+7 (952) 223-34-46',
+        { number: 79522233416, params: { NAME: 'Иван' }, clientId: 42, timeCallAllow: '24.12.2030 10:00:00', TimeOffset: '5.5' },
+        { number: '89001112233', TimeOffset: 0 },
+      ],
+    });
+    const rows = rowsOf(t, r.json.data.id);
+    expect(rows.map((x) => [x.phone, x.phoneId, x.params, x.clientId, x.timeCallAllow, x.timeOffsetMinutes, x.state, x.closeTime])).toEqual([
+      ['79522233446', '9522233446', '', '', 0, null, 'CreateTask', 0],
+      ['79522233416', '9522233416', '{"NAME":"Иван"}', '42', Date.UTC(2030, 11, 24, 7) / 1000, 330, 'CreateTask', 0],
+      ['89001112233', '9001112233', '', '', 0, 0, 'CreateTask', 0],
+    ]);
+  });
+
+  it('rejects a bad number naming it, and writes nothing', async () => {
+    const before = t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get() as { n: number };
+    const r = await t.call('POST', '/task', { crmId: 'bad-numbers', innerNum: '1', numbers: ['79001234567', '7900abc', { number: '79001112233', TimeOffset: 15 }, { number: '79001112234', timeCallAllow: '31.02.2030 10:00:00' }] });
+    expect(r.json.result).toBe(false);
+    expect(r.json.messages).toEqual([
+      expect.stringContaining('Number "7900abc" (numbers[1])'),
+      expect.stringMatching(/Number "79001112233".*TimeOffset/),
+      expect.stringMatching(/Number "79001112234".*timeCallAllow/),
+    ]);
+    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get()).toEqual(before);
+  });
+
+  it('warns when a polling task points at a polling that does not exist', async () => {
+    const r = await t.call('POST', '/task', { innerNum: '9', innerNumType: 'polling' });
+    expect(r.json.result).toBe(true);
+    expect(r.json.messages).toEqual([expect.stringContaining('Polling 9 does not exist')]);
+  });
+});
+
+describe('POST /task: number merge', () => {
+  const t = testApi();
+  const post = (numbers: unknown[]) => t.call('POST', '/task', { crmId: 'merge', innerNum: '1', numbers });
+
+  it('identity is the last 10 digits; duplicates are kept once (first wins); empty numbers are skipped', async () => {
+    const r = await post(['79001234567', '89001234567', '', '79001234568', { number: '+79001234568', params: 'x' }]);
+    expect(r.json.messages).toEqual(['numbers[2]: empty number skipped']);
+    expect(rowsOf(t, r.json.data.id).map((x) => x.phone)).toEqual(['79001234567', '79001234568']);
+  });
+
+  it('keeps existing rows with their results, removes absent numbers, appends new ones in order', async () => {
+    const id = (await post(['79001234567', '79001234568', '79001234569'])).json.data.id;
+    const [first, second] = rowsOf(t, id);
+    closeRow(t, first.id, 'SUCCESS_CLIENT_H');
+    const r = await post(['89001234567', '79001234570', '79001234569', '79001234571']);
+    expect(r.json.result).toBe(true);
+    const rows = rowsOf(t, id);
+    expect(rows.map((x) => [x.phone, x.result])).toEqual([
+      ['79001234567', 'SUCCESS_CLIENT_H'], // kept, result intact, not re-dialed
+      ['79001234569', ''],
+      ['79001234570', ''],
+      ['79001234571', ''],
+    ]);
+    expect(rows.find((x) => x.id === second.id)).toBeUndefined();
+  });
+
+  it('a removed number whose call is in progress keeps its row, so the outcome of that call is recorded', async () => {
+    const postOwn = (numbers: string[]) => t.call('POST', '/task', { crmId: 'merge-in-call', innerNum: '1', numbers });
+    const id = (await postOwn(['79001234567', '79001234568'])).json.data.id;
+    const [inCall, waiting] = rowsOf(t, id);
+    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile', callFile = 'ch-1' WHERE id = ?").run(inCall.id);
+    await postOwn(['79001234569']);
+    const rows = rowsOf(t, id);
+    expect(rows.map((x) => [x.phone, x.state])).toEqual([
+      ['79001234567', 'CreateCallFile'],
+      ['79001234569', 'CreateTask'],
+    ]);
+    expect(rows.find((x) => x.id === waiting.id)).toBeUndefined();
+  });
+
+  it('updates params/clientId/timeCallAllow/TimeOffset only on open rows; keeps every attempt row', async () => {
+    const id = (await post(['79001234567', '79001234569'])).json.data.id;
+    const [closed, open] = rowsOf(t, id);
+    // a pending retry row (attempt 2) of the closed number must survive a re-POST
+    t.db.$client
+      .prepare("INSERT INTO task_results (taskId, phoneId, phone, changeTime, attemptNumber, state) VALUES (?, '9001234567', '79001234567', 1, 2, 'CreateTask')")
+      .run(id);
+    await post([{ number: '79001234567', params: { a: 1 } }, { number: '79001234569', params: { b: 2 }, clientId: 'c1', TimeOffset: -3 }]);
+    const rows = rowsOf(t, id);
+    expect(rows.map((x) => [x.id, x.params, x.clientId, x.timeOffsetMinutes])).toEqual([
+      [closed.id, '', '', null],
+      [open.id, '{"b":2}', 'c1', -180],
+      [expect.any(Number), '{"a":1}', '', null],
+    ]);
+  });
+
+  it('numbers omitted leaves the list alone; numbers [] removes all', async () => {
+    const id = (await post(['79001234567'])).json.data.id;
+    await t.call('POST', '/task', { crmId: 'merge', innerNum: '1', name: 'renamed' });
+    expect(rowsOf(t, id)).toHaveLength(2); // the closed row and the retry row of 79001234567
+    await post([]);
+    expect(rowsOf(t, id)).toHaveLength(0);
+  });
+
+  it('handles 20 000 numbers in one request', async () => {
+    const numbers = Array.from({ length: 20_000 }, (_, i) => String(79000000000 + i));
+    const r = await post(numbers);
+    expect(r.json.result).toBe(true);
+    expect(rowsOf(t, r.json.data.id)).toHaveLength(20_000);
+  });
+});
+
+describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
+  const t = testApi();
+
+  it('lists by id with a state filter, keyset offset and limit', async () => {
+    const ids: number[] = [];
+    for (const state of [0, 1, 2, 0, 1]) ids.push((await t.call('POST', '/task', { innerNum: '1', state })).json.data.id);
+    const all = await t.call('GET', '/task');
+    expect(all.json.data.results.map((x: any) => x.id)).toEqual(ids);
+    const open = await t.call('GET', '/task?state=0');
+    expect(open.json.data.results.map((x: any) => x.id)).toEqual([ids[0], ids[3]]);
+    const page = await t.call(`GET`, `/task?offset=${ids[1]}&limit=2`);
+    expect(page.json.data.results.map((x: any) => x.id)).toEqual([ids[2], ids[3]]);
+    const blank = await t.call('GET', '/task?state=&limit=');
+    expect(blank.json.data.results).toHaveLength(5);
+  });
+
+  it('GET unknown id → result:false, data:[]', async () => {
+    const r = await t.call('GET', '/task/42');
+    expect(r.json).toMatchObject({ result: false, data: [], messages: ['Task 42 not found'] });
+  });
+
+  it('PUT pauses/resumes and preserves crmId when omitted', async () => {
+    const a = (await t.call('POST', '/task', { crmId: 'keep-me', innerNum: '1', numbers: ['79001234567'] })).json.data;
+    const r = await t.call('PUT', `/task/${a.id}`, { state: 2, maxCountChannels: '10', numbers: [] });
+    expect(r.json.data).toMatchObject({ id: a.id, crmId: 'keep-me', state: 2, maxCountChannels: 10 });
+    expect(rowsOf(t, a.id)).toHaveLength(1); // numbers ignored by PUT
+    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+    const again = await t.call('POST', '/task', { crmId: 'keep-me', innerNum: '1' });
+    expect(again.json.data.id).toBe(a.id); // no duplicate task (the v1.35 bug)
+  });
+
+  it('PUT with crmId in the body looks up by crmId and ignores the URL id', async () => {
+    const a = (await t.call('POST', '/task', { crmId: 'by-crm', innerNum: '1' })).json.data;
+    const r = await t.call('PUT', '/task/999', { crmId: 'by-crm', state: 1 });
+    expect(r.json.data).toMatchObject({ id: a.id, state: 1 });
+  });
+
+  it('PUT unknown → TaskNotFound', async () => {
+    const r = await t.call('PUT', '/task/12345', { state: 1 });
+    expect(r.json).toMatchObject({ result: false, data: { error: 'TaskNotFound' } });
+    expect(r.json.messages[0]).toContain('12345');
+  });
+
+  it('DELETE removes the task and its rows, keeps polling answers, and is idempotent', async () => {
+    const a = (await t.call('POST', '/task', { innerNum: '1', numbers: ['79001234567'] })).json.data;
+    t.db.$client.prepare(`INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (?, 1, '1', 'x', 'x', '1', '1', 1)`).run(a.id);
+    expect((await t.call('DELETE', `/task/${a.id}`)).json).toMatchObject({ result: true, data: [] });
+    expect(rowsOf(t, a.id)).toHaveLength(0);
+    expect((await t.call('GET', `/task/${a.id}`)).json.result).toBe(false);
+    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM polling_results WHERE taskId = ?').get(a.id)).toEqual({ n: 1 });
+    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+    expect((await t.call('DELETE', `/task/${a.id}`)).json.result).toBe(true);
+  });
+});
+
+describe('POST /task-signal-close', () => {
+  const t = testApi();
+
+  it('closes the open rows of the phone and of the same client, not other numbers', async () => {
+    const a = (
+      await t.call('POST', '/task', {
+        innerNum: '1',
+        numbers: [{ number: '79001234567', clientId: 'c1' }, { number: '79001234568', clientId: 'c1' }, '79001234569', '79001234570'],
+      })
+    ).json.data;
+    const b = (await t.call('POST', '/task', { innerNum: '1', numbers: ['89001234567', '79001234570'] })).json.data;
+    const r = await t.call('POST', '/task-signal-close', { phone: '+7 900 123-45-67', taskId: a.id });
+    expect(r.json).toMatchObject({ result: true, data: { closed: 2, taskIds: [a.id] } });
+    expect(rowsOf(t, a.id).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', '']);
+    expect(rowsOf(t, b.id).map((x) => x.result)).toEqual(['', '']); // other task untouched with taskId given
+    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+
+    // rows without clientId are not one "client": only the signalled number closes
+    const noTask = await t.call('POST', '/task-signal-close', { phone: '79001234570' });
+    expect(noTask.json.data).toEqual({ closed: 2, taskIds: [a.id, b.id] });
+    expect(rowsOf(t, a.id).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', 'SUCCESS_EXTERNAL_SIGNAL']);
+    const row = rowsOf(t, a.id)[0];
+    expect(row.closeTime).toBeGreaterThan(0);
+    expect(row.changeTime).toBe(row.closeTime);
+  });
+
+  it('empty phone → "error phone", nothing changes; already closed rows are not touched', async () => {
+    expect((await t.call('POST', '/task-signal-close', { phone: '' })).json).toMatchObject({ result: false, messages: ['error phone'] });
+    expect((await t.call('POST', '/task-signal-close', {})).json).toMatchObject({ result: false, messages: ['error phone'] });
+    const a = (await t.call('GET', '/task?limit=1')).json.data.results[0].id;
+    const r = await t.call('POST', '/task-signal-close', { phone: '79001234567', taskId: a });
+    expect(r.json.data.closed).toBe(0);
+    expect(r.json.messages).toEqual(['No open numbers matched phone 79001234567']);
+  });
+});
+
+describe('GET /results/{changeTime}', () => {
+  const t = testApi();
+  const insert = t.db.$client.prepare("INSERT INTO task_results (taskId, phoneId, phone, changeTime) VALUES (1, 'p', 'p', ?)");
+  for (const ct of [100.5, 100.25, 200, 100.25, 300.75]) insert.run(ct);
+
+  it('returns rows with changeTime >= t ordered by changeTime then id; fractional t works; bound inclusive', async () => {
+    const r = await t.call('GET', '/results/100.25');
+    expect(r.json.data.results.map((x: any) => [x.changeTime, x.id])).toEqual([
+      [100.25, 2],
+      [100.25, 4],
+      [100.5, 1],
+      [200, 3],
+      [300.75, 5],
+    ]);
+    expect((await t.call('GET', '/results/300.75')).json.data.results).toHaveLength(1);
+    expect((await t.call('GET', '/results/301')).json.data.results).toEqual([]);
+  });
+
+  it('caps at 10 000 rows', async () => {
+    const tx = t.db.$client.transaction(() => {
+      for (let i = 0; i < 10_050; i++) insert.run(1000 + i);
+    });
+    tx();
+    const r = await t.call('GET', '/results/1000');
+    expect(r.json.data.results).toHaveLength(10_000);
+    expect(r.json.data.results[0].changeTime).toBe(1000);
+  });
+});
+
+describe('GET /task/{id} never serves a stale answer', () => {
+  const t = testApi();
+  it('sees writes made through the same connection and through another connection', async () => {
+    const id = (await t.call('POST', '/task', { innerNum: '1', numbers: ['79001234567'] })).json.data.id;
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateTask');
+    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile' WHERE taskId = ?").run(id);
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateCallFile');
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(t.db.$client.name);
+    other.prepare("UPDATE task_results SET state = 'startDial' WHERE taskId = ?").run(id);
+    other.close();
+    expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('startDial');
+  });
+});
