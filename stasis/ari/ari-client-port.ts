@@ -139,6 +139,13 @@ class AriClientPort implements AriPort {
   }
 
   private deliver(e: AriEvent) {
+    if ((e as { type: string }).type === 'ApplicationReplaced') {
+      // Another client connected with our app name: Asterisk now sends it our events. Do not fight over the
+      // app (each reconnect would replace the other); stop acting until our socket reconnects.
+      this.log.error({ app: this.app }, 'ARI app taken over by another connection; this one receives no more events');
+      this.setConnected(false);
+      return;
+    }
     for (const l of this.eventListeners) {
       try {
         l(e);

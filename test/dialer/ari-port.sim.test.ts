@@ -66,3 +66,15 @@ describe('ARI port over ari-client', () => {
     expect(writes.filter((w) => w.includes('Swagger'))).toEqual([]);
   });
 });
+
+describe('two connections with one app name', () => {
+  it('the replaced one reports itself disconnected instead of fighting', async () => {
+    const a = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: 'twice', log });
+    const states: string[] = [];
+    a.onConnection((s) => states.push(s));
+    const b = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: 'twice', log });
+    await until(() => states.includes('disconnected'), 3000, 'replaced');
+    await a.close();
+    await b.close();
+  });
+});
