@@ -79,9 +79,18 @@ export class AgentAvailability {
     for (const t of this.watched) if (this.detected.has(t)) void this.refresh(t);
   }
 
-  /** Our own call to a target changed (agent leg rung, bridged, ended): queues must be re-read. */
+  /** Our own call to a target changed (agent leg rung, ended): queues must be re-read. */
   ownCallChanged(target: string): void {
     if (this.isQueue(target)) void this.refresh(target);
+  }
+
+  /**
+   * Fresh read of a target, e.g. when one of our calls was just bridged and stops counting as pending: the
+   * cached count may not show that agent as busy yet, so pacing must wait for this read, not use the cache.
+   */
+  async reread(target: string): Promise<void> {
+    const v = await this.readNow(target);
+    if (v !== undefined) this.free.set(target, v);
   }
 
   forgetUtilityChannel(): void {

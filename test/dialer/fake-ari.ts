@@ -21,8 +21,12 @@ export class FakeAri implements AriPort {
 
   constructor(private readonly unit = 10) {}
 
+  /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
+  deviceEventDelayMs = 0;
   private emit(e: AriEvent) {
-    queueMicrotask(() => this.listeners.forEach((l) => l(e)));
+    const send = () => this.listeners.forEach((l) => l(e));
+    if (e.type === 'DeviceStateChanged' && this.deviceEventDelayMs) setTimeout(send, this.deviceEventDelayMs);
+    else queueMicrotask(send);
   }
   private at(c: Chan, ms: number, fn: () => void) {
     c.timers.push(setTimeout(fn, ms * this.unit));
@@ -35,6 +39,9 @@ export class FakeAri implements AriPort {
     if (o) o.endedAt = Date.now();
     if (c.state === 'Up') this.emit({ type: 'StasisEnd', channel: c });
     this.emit({ type: 'ChannelDestroyed', channel: c, cause, cause_txt: txt });
+    if (c.name.startsWith('agent') && !this.agentBusy.has(c.name.slice(5))) {
+      this.emit({ type: 'DeviceStateChanged', device_state: { name: `PJSIP/${c.name.slice(5)}`, state: 'NOT_INUSE' } });
+    }
     if (c.bridged) {
       const other = [...this.channels.values()].find((x) => x.bridged === c.bridged);
       if (other) other.bridged = undefined;
@@ -63,6 +70,7 @@ export class FakeAri implements AriPort {
     if (m?.[2] === 'internal') {
       c.name = `agent${exten}`;
       this.emit({ type: 'Dial', peer: c, dialstatus: '' });
+      this.emit({ type: 'DeviceStateChanged', device_state: { name: `PJSIP/${exten}`, state: 'RINGING' } });
       if (this.agentBusy.has(exten) || this.agentRejects.has(exten)) {
         this.emit({ type: 'Dial', peer: c, dialstatus: 'BUSY' });
         queueMicrotask(() => this.destroy(c, 0, 'Unknown'));

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClock } from '../../src/clock.js';
 import { createDialer } from '../../stasis/dialer/index.js';
 import { FakeAri } from './fake-ari.js';
-import { addTask, fakeSurvey, rowsOf, taskOf, until } from './helpers.js';
+import { addTask, fakeSurvey, maxConcurrent, rowsOf, taskOf, until } from './helpers.js';
 import { freshEnv } from '../helpers/env.js';
 
 const env = freshEnv({ DIALER_TIME_SCALE: '0.01', DIALER_QUEUES: '9000' });
@@ -103,6 +103,19 @@ describe('call flows against an in-memory ARI', () => {
       [1, 'FAIL', 'failedOriginate'],
       [2, 'FAIL', 'failedOriginate'],
     ]);
+    await dialer.stop();
+  });
+
+  it('does not start another call for a busy extension because a bridged call stopped counting as pending', async () => {
+    const { ari, dialer } = setup();
+    ari.deviceEventDelayMs = 150; // the agent's RINGING/INUSE arrives well after the bridge
+    const nums = ['79000001007', '79000001017', '79000001027'];
+    const { task } = addTask(env.db, { innerNum: '203', maxCountChannels: 3 }, nums);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 10_000, 'task closed');
+    const calls = ari.originated.filter((o) => nums.some((n) => o.endpoint.includes(n)));
+    expect(maxConcurrent(calls.map((c) => ({ startedAt: c.at, endedAt: c.endedAt })))).toBe(1);
+    expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_CLIENT_H'));
     await dialer.stop();
   });
 });
