@@ -133,7 +133,7 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
       seen++;
     }
   }, 1);
-  await waitFor(() => openRows(t.id) === 0, 120_000, 'agent cycles');
+  await waitFor(() => openRows(t.id) === 0, 120_000, "agent cycles").catch((e) => { console.log(JSON.stringify(db.$client.prepare("SELECT id, state, result, inDialState FROM task_results WHERE taskId = ? ORDER BY id LIMIT 5").all(t.id)), dialer.status()); throw e; });
   clearInterval(poll);
   while (originates.length > seen) {
     const o = originates[seen++]!;

@@ -28,6 +28,11 @@ export class AgentAvailability {
   private utilityPending: Promise<string | undefined> | undefined;
   private queueRefreshQueued = false;
   private readonly detected = new Map<string, boolean>();
+  /** Per extension, bumped by its device state events: a read that started before the last one is stale. */
+  private readonly versions = new Map<string, number>();
+  private versionOf(target: string) {
+    return this.versions.get(target) ?? 0;
+  }
 
   constructor(private readonly o: AgentOptions) {
     for (const q of o.queues) this.detected.set(q, true);
@@ -89,8 +94,9 @@ export class AgentAvailability {
    * cached count may not show that agent as busy yet, so pacing must wait for this read, not use the cache.
    */
   async reread(target: string): Promise<void> {
+    const started = this.versionOf(target);
     const v = await this.readNow(target);
-    if (v !== undefined) this.free.set(target, v);
+    if (v !== undefined && started === this.versionOf(target)) this.free.set(target, v);
   }
 
   forgetUtilityChannel(): void {
@@ -100,6 +106,7 @@ export class AgentAvailability {
   onDeviceState(name: string, state: string): void {
     const exten = this.deviceToExten.get(name);
     if (exten !== undefined) {
+      this.versions.set(exten, this.versionOf(exten) + 1);
       const v = state === 'NOT_INUSE' ? 1 : 0;
       if (this.free.get(exten) !== v) {
         this.free.set(exten, v);
@@ -139,8 +146,11 @@ export class AgentAvailability {
   private refresh(target: string): Promise<number | undefined> {
     const pending = this.reading.get(target);
     if (pending) return pending;
+    const started = this.versionOf(target);
     const p = this.readNow(target)
       .then((v) => {
+        // An extension's state from a newer event wins over a read that was answered before it.
+        if (started !== this.versionOf(target)) return v;
         if (v !== undefined && this.free.get(target) !== v) {
           this.free.set(target, v);
           this.o.onChange();

@@ -21,6 +21,10 @@ export class FakeAri implements AriPort {
 
   constructor(private readonly unit = 10) {}
 
+  /** Latency (ms) of variable reads: the value is taken when asked and delivered this much later. */
+  varDelayMs = 0;
+  /** Agents that hang up this many units after answering. */
+  readonly agentTalkUnits = new Map<string, number>();
   /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
   deviceEventDelayMs = 0;
   private emit(e: AriEvent) {
@@ -74,7 +78,11 @@ export class FakeAri implements AriPort {
       if (this.agentBusy.has(exten) || this.agentRejects.has(exten)) {
         this.emit({ type: 'Dial', peer: c, dialstatus: 'BUSY' });
         queueMicrotask(() => this.destroy(c, 0, 'Unknown'));
-      } else this.at(c, 5, () => this.pickUp(c));
+      } else {
+        this.at(c, 5, () => this.pickUp(c));
+        const talk = this.agentTalkUnits.get(exten);
+        if (talk !== undefined) this.at(c, 5 + talk, () => this.destroy(c, 16, 'Normal Clearing'));
+      }
       return { ok: true, value: c };
     }
     c.name = `customer${exten}`;
@@ -123,6 +131,11 @@ export class FakeAri implements AriPort {
     return { ok: true, value: undefined };
   }
   async getVariable(id: string, v: string): Promise<AriResult<string>> {
+    const r = this.readVariable(id, v);
+    if (this.varDelayMs) await new Promise((res) => setTimeout(res, this.varDelayMs));
+    return r;
+  }
+  private readVariable(id: string, v: string): AriResult<string> {
     if (!this.channels.has(id)) return { ok: false, error: 'gone' };
     const dev = /^DEVICE_STATE\(PJSIP\/(\d+)\)$/.exec(v);
     if (dev) {

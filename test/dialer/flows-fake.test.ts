@@ -118,4 +118,15 @@ describe('call flows against an in-memory ARI', () => {
     expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_CLIENT_H'));
     await dialer.stop();
   });
+
+  it('keeps dialing when the agent hangs up while a read of its state is still on the way', async () => {
+    const { ari, dialer } = setup();
+    ari.agentTalkUnits.set('206', 2); // the agent hangs up 20 ms after answering ...
+    ari.varDelayMs = 60; // ... while the read started at bridging is still on its way
+    const { task } = addTask(env.db, { innerNum: '206', maxCountChannels: 1 }, ['79000002007', '79000002017', '79000002027']);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 4000, 'all three called (safety tick is 5 s)');
+    expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_USER_H'));
+    await dialer.stop();
+  });
 });
