@@ -82,5 +82,6 @@ export class Bridges {
     }
     this.byId.delete(b.id);
     this.engine.bus.emit({ type: 'BridgeDestroyed', bridge: this.json(b) }, [`bridge:${b.id}`]);
+    this.engine.bus.forget(`bridge:${b.id}`);
   }
 }

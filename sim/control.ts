@@ -11,7 +11,8 @@
  *   POST /sim/channels/{id}/dtmf?digits=1 the far end presses digits now (events on that channel)
  *   POST /sim/channels/{id}/hangup?cause=16 the far end hangs up now
  *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
- *   POST /sim/reset                       forget customer scenarios and the call log
+ *   GET|PUT /sim/config                   {trunkMode, jitterMs, noise, outgoingDefaultRoute}
+ *   POST /sim/reset                       forget customer scenarios, agent changes and the call log
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallRecord } from './call-log.js';
@@ -63,6 +64,21 @@ export class SimWorld {
   setTrunkMode(mode: TrunkMode): void {
     if (mode !== 'local' && mode !== 'sip') throw new Error('trunk mode must be local or sip');
     this.config.trunkMode = mode;
+  }
+  /** Partial update of trunkMode, jitterMs, noise, outgoingDefaultRoute; checks every field first. */
+  configure(patch: Record<string, unknown>): void {
+    const known = ['trunkMode', 'jitterMs', 'noise', 'outgoingDefaultRoute'];
+    for (const k of Object.keys(patch)) if (!known.includes(k)) throw new Error(`${k}: unknown setting (known: ${known.join(', ')})`);
+    const { trunkMode, jitterMs, noise, outgoingDefaultRoute } = patch;
+    if (trunkMode !== undefined && trunkMode !== 'local' && trunkMode !== 'sip') throw new Error('trunkMode: expected local or sip');
+    if (jitterMs !== undefined && (typeof jitterMs !== 'number' || jitterMs < 0)) throw new Error('jitterMs: expected a number >= 0');
+    if (noise !== undefined && typeof noise !== 'boolean') throw new Error('noise: expected true or false');
+    if (outgoingDefaultRoute !== undefined && typeof outgoingDefaultRoute !== 'boolean') throw new Error('outgoingDefaultRoute: expected true or false');
+    const c = this.config;
+    if (trunkMode !== undefined) c.trunkMode = trunkMode as TrunkMode;
+    if (jitterMs !== undefined) c.jitterMs = jitterMs as number;
+    if (noise !== undefined) c.noise = noise as boolean;
+    if (outgoingDefaultRoute !== undefined) c.outgoingDefaultRoute = outgoingDefaultRoute as boolean;
   }
   setQueueMembers(queue: string, exts: string[]): void {
     const stasis = queue === '9001';
@@ -153,6 +169,14 @@ export function controlHandler(world: SimWorld): ControlHandler {
       if (what === 'queues' && key && sub === 'members' && method === 'PUT') {
         if (!Array.isArray(b.members)) return { status: 400, body: { message: 'members: expected an array of extensions' } };
         world.setQueueMembers(key, b.members.map(String));
+        return { status: 204 };
+      }
+      if (what === 'config' && method === 'GET') {
+        const c = world.config;
+        return { status: 200, body: { trunkMode: c.trunkMode, jitterMs: c.jitterMs, noise: c.noise, outgoingDefaultRoute: c.outgoingDefaultRoute } };
+      }
+      if (what === 'config' && method === 'PUT') {
+        world.configure(b);
         return { status: 204 };
       }
       if (what === 'reset' && method === 'POST') {

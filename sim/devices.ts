@@ -43,6 +43,11 @@ export class Devices {
       if (!calls || calls.size === 0) return 'NOT_INUSE';
       return [...calls].some((c) => c.up) ? 'INUSE' : 'RINGING';
     }
+    // Local device state, as queue 9000 saw it on Asterisk: INUSE while any channel to the extension exists.
+    const local = /^Local\/(\d+)@(test-agents|internal)$/.exec(name);
+    if (local && this.engine.world.agents.has(local[1]!)) {
+      return (this.agentCalls.get(local[1]!)?.size ?? 0) > 0 ? 'INUSE' : 'NOT_INUSE';
+    }
     return 'UNKNOWN';
   }
 

@@ -99,16 +99,18 @@ export class Engine {
   }
 
   /** Destroy: playbacks fail, bridge left, StasisEnd, then ChannelDestroyed — Asterisk's order. */
-  destroy(ch: SimChannel, cause: number): void {
+  destroy(ch: SimChannel, cause: number, afterStasisEnd?: () => void): void {
     if (!ch.alive) return;
     ch.cancelScript();
     for (const hook of this.channelGoneHooks) hook(ch);
     this.leaveStasis(ch);
+    afterStasisEnd?.();
     ch.alive = false;
     this.channels.delete(ch.id);
     this.bus.emit({ type: 'ChannelDestroyed', cause, cause_txt: causeText(cause), channel: ch.toJSON() }, [
       `channel:${ch.id}`,
     ]);
+    this.bus.forget(`channel:${ch.id}`);
     for (const fn of ch.onDestroy) fn(cause);
   }
 

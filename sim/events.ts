@@ -49,6 +49,11 @@ export class EventBus {
     this.apps.get(app)?.subscriptions.delete(source);
   }
 
+  /** A channel or bridge is gone for good: forget it in every app so long runs do not grow. */
+  forget(source: string): void {
+    for (const app of this.apps.values()) app.subscriptions.delete(source);
+  }
+
   /** Observe every event as delivered to each app (tests, call log, debugging). */
   tap(fn: EventTap): () => void {
     this.taps.add(fn);

@@ -146,9 +146,13 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
       ws.on('error', () => ws.terminate());
     });
   });
-  server.on('close', () => {
+  // server.close() only calls back once every socket is gone, and upgraded WebSockets are not closed by
+  // closeAllConnections(): terminate them when closing starts, not on 'close' (which would never come).
+  const closeHttp = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
     for (const ws of wss.clients) ws.terminate();
     wss.close();
-  });
+    return closeHttp(cb);
+  }) as typeof server.close;
   return server;
 }

@@ -179,6 +179,13 @@ export class Leg {
     engine.setState(this.ch2, 'Busy');
     engine.dial(ch1, 'CONGESTION');
     this.h2(0);
+    if (this.opts.via === 'outgoing') {
+      // B4: through the PBX route the ;2 goes first.
+      this.h2(16, true);
+      this.d2(34);
+      engine.destroy(ch1, 0);
+      return;
+    }
     engine.destroy(ch1, 0);
     this.h2(16, true);
     this.d2(34);
@@ -198,6 +205,7 @@ export class Leg {
     }
     this.h2(16, true);
     engine.hangupRequest(ch1, cause);
+    if (this.opts.via === 'outgoing') this.d2(cause); // B8: ;2 is gone before the final Dial
     engine.dial(ch1, status);
     engine.destroy(ch1, cause);
     this.d2(cause);
@@ -256,8 +264,8 @@ export class Leg {
       return;
     }
     if (ringing) this.h2(16);
-    engine.destroy(ch1, cause);
-    if (!ringing) this.h2(16);
+    // A0: StasisEnd, then the ;2 hangup request, then ;1 ChannelDestroyed.
+    engine.destroy(ch1, cause, ringing ? undefined : () => this.h2(16));
     this.h2(16, true);
     this.d2(ringing ? 16 : cause);
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ariHttp, destroyed, describe as describeEvent, eventsOf, startHarness, waitFor, type Ev, type Harness } from './harness.js';
+import { ariHttp, destroyed, describe as describeEvent, eventsOf, sequenceFor, startHarness, waitFor, type Ev, type Harness } from './harness.js';
 
 describe('bridges, agents and queues', () => {
   let h: Harness;
@@ -65,6 +65,15 @@ describe('bridges, agents and queues', () => {
     expect(del.status).toBe(204);
     await waitFor(destroyed(h.events, 'cust'));
     expect(eventsOf(h.events, 'ChannelDestroyed', 'cust')[0]!.cause).toBe(16);
+    // The whole of recorded F1, per channel (queue Dial events name the agent as peer, so they are not here).
+    expect(sequenceFor(h.events, 'cust')).toEqual([
+      'Dial()', 'ChannelStateChange(Ringing)', 'Dial(RINGING)', 'ChannelStateChange(Up)', 'Dial(ANSWER)', 'StasisStart(Up)',
+      'ChannelEnteredBridge', 'ChannelLeftBridge', 'StasisEnd', 'ChannelHangupRequest(32,soft)', 'ChannelDestroyed(16)',
+    ]);
+    expect(sequenceFor(h.events, 'agent')).toEqual([
+      'Dial()', 'ChannelStateChange(Ringing)', 'Dial(RINGING)', 'ChannelStateChange(Up)', 'Dial(ANSWER)', 'StasisStart(Up)',
+      'ChannelEnteredBridge', 'ChannelHangupRequest(32,soft)', 'ChannelLeftBridge', 'StasisEnd', 'ChannelDestroyed(16)',
+    ]);
     expect(await free('9000')).toBe('4');
   });
 

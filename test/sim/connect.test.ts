@@ -1,3 +1,4 @@
+import ari from 'ari-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destroyed, sequenceFor, startHarness, waitFor, type Harness } from './harness.js';
 
@@ -33,5 +34,47 @@ describe('the real ari-client against the simulator', () => {
       'Application or extension must be specified',
     );
     await expect(h.client.channels.originate({ endpoint: 'PJSIP/100', app: 'probe' })).rejects.toThrow('Allocation failed');
+  });
+});
+
+describe('stopping the simulator', () => {
+  it('stops while an ari-client WebSocket is still connected', async () => {
+    const h = await startHarness();
+    const closed = new Promise<void>((resolve) => h.client.once('WebSocketReconnecting', () => resolve()));
+    await h.sim.stop();
+    await closed;
+    h.client.stop();
+  });
+});
+
+describe('npm run sim (sim/main.ts)', () => {
+  it('prints a loud banner with the URL and serves ARI there', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--port', '0', '--user', 'u1', '--password', 'p1', '--time-scale', '0.5'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('ARI URL')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(out).toContain('SIMULATED ASTERISK');
+      const url = /ARI URL:\s+(http:\/\/\S+)/.exec(out)![1]!;
+      const client: any = await ari.connect(url, 'u1', 'p1');
+      expect((await client.asterisk.ping()).ping).toBe('pong');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('refuses a bad flag value with a message naming the flag', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--time-scale', 'fast'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--time-scale');
   });
 });

@@ -23,6 +23,8 @@ describe('device states, subscriptions and channel functions', () => {
     await waitFor(() => eventsOf(h.events, 'StasisStart', 'a201').length === 1);
     expect((await h.client.channels.getChannelVar({ channelId: 'a201', variable: 'DEVICE_STATE(PJSIP/201)' })).value).toBe('INUSE');
     expect((await h.client.channels.getChannelVar({ channelId: 'a201', variable: 'EXTENSION_STATE(201@internal)' })).value).toBe('INUSE');
+    expect((await h.client.channels.getChannelVar({ channelId: 'a201', variable: 'DEVICE_STATE(Local/201@test-agents)' })).value).toBe('INUSE');
+    expect((await h.client.channels.getChannelVar({ channelId: 'a201', variable: 'DEVICE_STATE(Local/202@test-agents)' })).value).toBe('NOT_INUSE');
     await h.client.channels.hangup({ channelId: 'a201' });
     await waitFor(destroyed(h.events, 'a201'));
     expect(states('PJSIP/201')).toEqual(['RINGING', 'INUSE', 'NOT_INUSE']);

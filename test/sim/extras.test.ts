@@ -23,6 +23,18 @@ describe('resource objects, recordings, snoop and queue hangups', () => {
     await waitFor(destroyed(h.events, channel.id));
   });
 
+  it('answers a channel created in Stasis (Down → Up) and refuses to answer one outside Stasis', async () => {
+    await h.client.channels.create({ endpoint: 'Local/echo@dialer-misc', app: h.app, channelId: 'ans' });
+    await waitFor(() => eventsOf(h.events, 'StasisStart', 'ans').length === 1);
+    expect(eventsOf(h.events, 'StasisStart', 'ans')[0]!.channel.state).toBe('Down');
+    await h.client.channels.answer({ channelId: 'ans' });
+    await waitFor(() => eventsOf(h.events, 'ChannelStateChange', 'ans').length === 1);
+    expect(eventsOf(h.events, 'ChannelStateChange', 'ans')[0]!.channel.state).toBe('Up');
+    await h.client.channels.continueInDialplan({ channelId: 'ans', context: 'dialer-misc', extension: 'echo' });
+    expect(await ariHttp(h.sim, 'POST', '/ari/channels/ans/answer')).toEqual({ status: 409, body: { message: 'Channel not in Stasis application' } });
+    expect((await ariHttp(h.sim, 'DELETE', '/ari/channels/ans')).status).toBe(204);
+  });
+
   it("emits Asterisk's chatter (ChannelVarset, ChannelDialplan) that apps must filter out", () => {
     const ch = h.events.find((e) => e.type === 'StasisStart')!.channel.id;
     const vars = h.events.filter((e) => e.type === 'ChannelVarset' && e.channel.id === ch).map((e) => `${e.variable}=${e.value}`);

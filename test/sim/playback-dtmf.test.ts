@@ -97,6 +97,26 @@ describe('playback and DTMF', () => {
     expect(tail).toEqual(['PlaybackStarted(playing)', 'PlaybackFinished(failed)', 'StasisEnd', 'ChannelDestroyed(16)']);
   });
 
+  it('the customer hanging up mid-playback gives the recorded F6 sequence', async () => {
+    h.client.on('StasisStart', function onStart(e: Ev) {
+      if (e.channel.id !== 'f6') return;
+      h.client.removeListener('StasisStart', onStart);
+      void h.client.channels.playWithId({ channelId: 'f6', playbackId: 'pb-f6', media: 'sound:custom/dialer-announcement' });
+    });
+    // F6 used customer …5 (hangs up after 0.5 s); 3 s leaves the play request time at this time scale.
+    h.sim.world.setCustomer('700300', { kind: 'answer', hangupAfterMs: 3000 });
+    await h.client.channels.originate({ endpoint: 'Local/700300@test-clients', app: h.app, channelId: 'f6' });
+    await waitFor(destroyed(h.events, 'f6'));
+    const seq = h.events
+      .filter((e) => e.playback?.id === 'pb-f6' || (e.channel?.id ?? e.peer?.id) === 'f6')
+      .filter((e) => !['ChannelVarset', 'ChannelDialplan'].includes(e.type))
+      .map(describeEvent);
+    expect(seq).toEqual([
+      'Dial()', 'ChannelStateChange(Up)', 'Dial(ANSWER)', 'StasisStart(Up)', 'PlaybackStarted(playing)',
+      'ChannelHangupRequest(16)', 'PlaybackFinished(failed)', 'StasisEnd', 'ChannelDestroyed(16)',
+    ]);
+  });
+
   it('playing on a gone channel is a 404 "Channel not found"', async () => {
     const r = await ariHttp(h.sim, 'POST', '/ari/channels/pb-call/play?media=sound:beep');
     expect(r).toEqual({ status: 404, body: { message: 'Channel not found' } });

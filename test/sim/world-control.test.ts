@@ -144,6 +144,25 @@ describe('scripted world, trunk modes and the call log witness', () => {
     second.close();
   });
 
+  it('changes settings over /sim/config (refusing unknown or bad ones untouched) and resets the world', async () => {
+    const ctl = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const bad = await ctl('PUT', '/sim/config', { noise: false, jitterMs: -1 });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toContain('jitterMs');
+    expect(await (await ctl('GET', '/sim/config')).json()).toEqual({ trunkMode: 'local', jitterMs: 0, noise: true, outgoingDefaultRoute: true });
+    expect((await ctl('PUT', '/sim/config', { outgoingDefaultRoute: false })).status).toBe(204);
+    await call('Local/4917000005@outgoing', 'no-default');
+    expect(sequenceFor(h.events, 'no-default')).toEqual(['ChannelDestroyed(0)']);
+    expect((await ctl('PUT', '/sim/config', { outgoingDefaultRoute: true })).status).toBe(204);
+    expect((await ctl('PUT', '/sim/config', { colour: 'red' })).status).toBe(400);
+
+    h.sim.world.setCustomer('4955520', { kind: 'busy' });
+    expect((await ctl('POST', '/sim/reset')).status).toBe(204);
+    expect(h.sim.world.callLog).toEqual([]);
+    expect(h.sim.world.config.scenarioFor('4955520')).toEqual({ kind: 'answer', hangupAfterMs: 30_000, ringing: true, answerAfterMs: 2000 });
+  });
+
   it('places a call for an unregistered app anyway and drops it on answer', async () => {
     const r = await ariHttp(h.sim, 'POST', '/ari/channels?endpoint=Local/4917000001@test-clients&app=not-registered-app&channelId=lost');
     expect(r.status).toBe(200);
