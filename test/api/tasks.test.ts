@@ -256,6 +256,12 @@ describe('GET /results/{changeTime}', () => {
     expect((await t.call('GET', '/results/301')).json.data.results).toEqual([]);
   });
 
+  it('shows the raw hangup cause, so a busy customer is told apart from one who did not answer', async () => {
+    t.db.$client.prepare("UPDATE task_results SET result = 'FAIL', outDialState = 'BUSY', cause = 'User busy', hangupCause = 17 WHERE id = 3").run();
+    const row = (await t.call('GET', '/results/200')).json.data.results[0];
+    expect(row).toMatchObject({ id: 3, result: 'FAIL', outDialState: 'BUSY', cause: 'User busy', hangupCause: 17 });
+  });
+
   it('caps at 10 000 rows', async () => {
     const tx = t.db.$client.transaction(() => {
       for (let i = 0; i < 10_050; i++) insert.run(1000 + i);

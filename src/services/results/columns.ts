@@ -1,6 +1,8 @@
 /**
  * Columns returned to clients, in the original's order. Internal bookkeeping columns (originatedAt,
- * hangupCause, tasks.changeTime) are left out so the rows look like the original's.
+ * tasks.changeTime) are left out. `hangupCause` (the raw Q.850 code) is appended after the original's
+ * fields: it is what tells a busy customer (17) from one who did not answer (19) or a number that does
+ * not exist (1); extra fields are ignored by clients written against the original.
  */
 export const TASK_COLUMNS =
   'id, crmId, name, innerNum, innerNumType, maxCountChannels, state, dialPrefix, maxAttempt, ' +
@@ -8,7 +10,7 @@ export const TASK_COLUMNS =
 
 export const RESULT_COLUMNS =
   'id, taskId, phoneId, phone, clientId, linkedId, callFile, result, outDialState, inDialState, state, ' +
-  'verboseCallId, cause, params, changeTime, countTry, attemptNumber, timeCallAllow, closeTime, timeOffsetMinutes';
+  'verboseCallId, cause, params, changeTime, countTry, attemptNumber, timeCallAllow, closeTime, timeOffsetMinutes, hangupCause';
 
 export const POLLING_RESULT_COLUMNS =
   'id, taskId, questionCrmId, pollingId, phoneId, phone, result, exten, changeTime, linkedId, verboseCallId';
