@@ -28,7 +28,6 @@ export function createDialer(deps: DialerDeps): Dialer {
   const ari = haltable(deps.ari, () => halted);
   const book = new CallBook();
   const registry = new SessionRegistry(ari, clock, log);
-  // eslint-disable-next-line prefer-const
   let scheduler: Scheduler;
   const agents = new AgentAvailability({
     ari,
