@@ -7,7 +7,7 @@ import { createAriHttp, type AriHttp } from './ari-http.js';
  * AriPort over the real ari-client.
  *
  * ari-client does what it is good at: it loads Asterisk's API description (which checks the address and the
- * credentials), opens the event WebSocket and parses events. REST requests go through our own small HTTP
+ * credentials) and owns the event WebSocket (connect, ping, reconnect); we read its JSON frames directly. REST requests go through our own small HTTP
  * layer (ari-http.ts) because ari-client's swagger-client/shred transport loses the HTTP status of errors
  * (so a 404 could only be recognised by message text) and never settles when the connection is refused
  * (so "the originate provably never left" could not be told apart from a hang).
@@ -82,8 +82,25 @@ class AriClientPort implements AriPort {
     try {
       const client = await quietly(() => ariClient.connect(this.opts.url, this.opts.username, this.opts.password));
       if (this.closed) return false;
-      (client as unknown as NodeJS.EventEmitter).on('*', (raw: unknown) => this.deliver(raw as AriEvent));
-      (client as unknown as NodeJS.EventEmitter).on('WebSocketConnected', () => this.setConnected(true));
+      // ari-client turns every event into resource objects carrying all API operations before emitting it,
+      // which dominates CPU and GC with many calls. We read the JSON frames of ari-client's own socket
+      // instead (it still owns connecting, pinging and reconnecting), re-attached on every (re)connect.
+      const takeOverMessages = () => {
+        const ws = (client as unknown as { _ws?: import('ws').WebSocket })._ws;
+        if (!ws) return;
+        ws.removeAllListeners('message');
+        ws.on('message', (data) => {
+          try {
+            this.deliver(JSON.parse(data.toString()) as AriEvent);
+          } catch (err) {
+            this.log.warn({ err }, 'unreadable ARI event');
+          }
+        });
+      };
+      (client as unknown as NodeJS.EventEmitter).on('WebSocketConnected', () => {
+        takeOverMessages();
+        this.setConnected(true);
+      });
       (client as unknown as NodeJS.EventEmitter).on('WebSocketReconnecting', () => this.setConnected(false));
       (client as unknown as NodeJS.EventEmitter).on('WebSocketMaxRetries', () => {
         this.setConnected(false);
@@ -92,6 +109,7 @@ class AriClientPort implements AriPort {
       });
       this.client = client;
       await client.start(this.app);
+      takeOverMessages();
       this.setConnected(true);
       return true;
     } catch (err) {
@@ -121,6 +139,13 @@ class AriClientPort implements AriPort {
   }
 
   private deliver(e: AriEvent) {
+    if ((e as { type: string }).type === 'ApplicationReplaced') {
+      // Another client connected with our app name: Asterisk now sends it our events. Do not fight over the
+      // app (each reconnect would replace the other); stop acting until our socket reconnects.
+      this.log.error({ app: this.app }, 'ARI app taken over by another connection; this one receives no more events');
+      this.setConnected(false);
+      return;
+    }
     for (const l of this.eventListeners) {
       try {
         l(e);

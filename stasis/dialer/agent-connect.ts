@@ -63,17 +63,20 @@ export async function connectAgent(
     return { kind: 'talked', hungUpFirst: 'client' };
   }
   if (!added.ok) core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
-  core.book.markBridged(call);
   onBridged();
-  core.agents.ownCallChanged(target);
-  core.kick();
+  // The call stops counting as pending only once a fresh read shows its agent busy: the cached free count
+  // may lag behind, and using it with this call no longer pending would start one call too many.
+  void core.agents.reread(target).then(() => {
+    core.book.markBridged(call);
+    core.kick();
+  });
 
   const who = await Promise.race([
     whenEnded(customer).then(() => 'client' as const),
     whenEnded(agent).then(() => 'agent' as const),
   ]);
   await Promise.all([hangupAndWait(customer), hangupAndWait(agent)]);
-  if (made.ok) await ari.destroyBridge(bridgeId);
+  if (made.ok) void ari.destroyBridge(bridgeId); // clean-up only: the call is over
   return { kind: 'talked', hungUpFirst: who };
 }
 

@@ -7,6 +7,8 @@ import type { AriPort } from '../ari/port.js';
  * (`Local/echo@dialer-misc`, created with channels/create) serves for reads outside calls.
  * - extension: DEVICE_STATE(<agent device>) == NOT_INUSE → 1 free, else 0; kept current by DeviceStateChanged.
  * - queue: QUEUE_MEMBER(<queue>,free); re-read on any device state change and when our own calls change.
+ * A target is a queue when DIALER_QUEUES lists it, or when QUEUE_MEMBER(<target>,count) answers a number
+ * (Asterisk fails that read for a queue that does not exist); detected once per target.
  */
 export interface AgentOptions {
   ari: AriPort;
@@ -25,11 +27,19 @@ export class AgentAvailability {
   private utilityId: string | undefined;
   private utilityPending: Promise<string | undefined> | undefined;
   private queueRefreshQueued = false;
+  private readonly detected = new Map<string, boolean>();
+  /** Per extension, bumped by its device state events: a read that started before the last one is stale. */
+  private readonly versions = new Map<string, number>();
+  private versionOf(target: string) {
+    return this.versions.get(target) ?? 0;
+  }
 
-  constructor(private readonly o: AgentOptions) {}
+  constructor(private readonly o: AgentOptions) {
+    for (const q of o.queues) this.detected.set(q, true);
+  }
 
   isQueue(target: string) {
-    return this.o.queues.includes(target);
+    return this.detected.get(target) === true;
   }
   deviceOf(exten: string) {
     return this.o.agentDevice.replaceAll('{exten}', exten);
@@ -43,6 +53,20 @@ export class AgentAvailability {
   watch(target: string): void {
     if (this.watched.has(target)) return;
     this.watched.add(target);
+    if (this.detected.has(target)) this.follow(target);
+    else void this.detect(target).then(() => (this.detected.has(target) ? this.follow(target) : this.watched.delete(target)));
+  }
+
+  private async detect(target: string): Promise<void> {
+    const on = await this.utility();
+    const r = on ? await this.o.ari.getVariable(on, `QUEUE_MEMBER(${target},count)`) : undefined;
+    if (!r || (!r.ok && r.error === 'failed' && r.status === 0)) return; // Asterisk unreachable: try again later
+    const isQueue = !!r && r.ok && /^\d+$/.test(r.value.trim());
+    this.detected.set(target, isQueue);
+    if (isQueue) this.o.log.info({ queue: target }, 'agent target detected as a queue');
+  }
+
+  private follow(target: string): void {
     if (!this.isQueue(target)) {
       const dev = this.deviceOf(target);
       this.deviceToExten.set(dev, target);
@@ -57,12 +81,22 @@ export class AgentAvailability {
 
   /** Re-read every followed target (on reconnect and on the safety tick). */
   refreshAll(): void {
-    for (const t of this.watched) void this.refresh(t);
+    for (const t of this.watched) if (this.detected.has(t)) void this.refresh(t);
   }
 
-  /** Our own call to a target changed (agent leg rung, bridged, ended): queues must be re-read. */
+  /** Our own call to a target changed (agent leg rung, ended): queues must be re-read. */
   ownCallChanged(target: string): void {
     if (this.isQueue(target)) void this.refresh(target);
+  }
+
+  /**
+   * Fresh read of a target, e.g. when one of our calls was just bridged and stops counting as pending: the
+   * cached count may not show that agent as busy yet, so pacing must wait for this read, not use the cache.
+   */
+  async reread(target: string): Promise<void> {
+    const started = this.versionOf(target);
+    const v = await this.readNow(target);
+    if (v !== undefined && started === this.versionOf(target)) this.free.set(target, v);
   }
 
   forgetUtilityChannel(): void {
@@ -72,6 +106,7 @@ export class AgentAvailability {
   onDeviceState(name: string, state: string): void {
     const exten = this.deviceToExten.get(name);
     if (exten !== undefined) {
+      this.versions.set(exten, this.versionOf(exten) + 1);
       const v = state === 'NOT_INUSE' ? 1 : 0;
       if (this.free.get(exten) !== v) {
         this.free.set(exten, v);
@@ -111,8 +146,11 @@ export class AgentAvailability {
   private refresh(target: string): Promise<number | undefined> {
     const pending = this.reading.get(target);
     if (pending) return pending;
+    const started = this.versionOf(target);
     const p = this.readNow(target)
       .then((v) => {
+        // An extension's state from a newer event wins over a read that was answered before it.
+        if (started !== this.versionOf(target)) return v;
         if (v !== undefined && this.free.get(target) !== v) {
           this.free.set(target, v);
           this.o.onChange();

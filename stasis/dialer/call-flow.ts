@@ -49,10 +49,15 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       const still = await ari.getChannel(call.channelId);
       if (!still.ok && !ev.answered && !session.ended) {
         session.end({ by: 'local' });
-        finish(core, row.id, r.status >= 400 && r.status < 500 ? ResultCode.FAIL_ROUTE : ResultCode.FAIL, {
-          state: RowState.FAILED_ORIGINATE,
-          cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200),
-        });
+        // With an HTTP error Asterisk refused the call; without an answer (timeout) it may have rung the
+        // customer, so the number is not tried again automatically.
+        finish(
+          core,
+          row.id,
+          r.status >= 400 && r.status < 500 ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
+          { state: RowState.FAILED_ORIGINATE, cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200) },
+          r.status === 0,
+        );
         return;
       }
     }

@@ -22,8 +22,11 @@ export interface DialerDeps {
 
 export interface Dialer extends DialerControl {
   start(): Promise<void>;
-  /** Graceful stop: no new calls; calls in flight finish until the deadline, then are hung up; all recorded. */
-  stop(): Promise<void>;
+  /**
+   * Graceful stop: no new calls; calls in flight finish until the deadline (seconds, scaled by
+   * DIALER_TIME_SCALE; default DIALER_SHUTDOWN_DEADLINE_SECONDS), then are hung up; resolves when all are recorded.
+   */
+  stop(deadlineSeconds?: number): Promise<void>;
   /** Stop at once without hanging up or recording anything (what a crash leaves behind); for tests. */
   halt(): void;
 }

@@ -28,7 +28,6 @@ export function createDialer(deps: DialerDeps): Dialer {
   const ari = haltable(deps.ari, () => halted);
   const book = new CallBook();
   const registry = new SessionRegistry(ari, clock, log);
-  // eslint-disable-next-line prefer-const
   let scheduler: Scheduler;
   const agents = new AgentAvailability({
     ari,
@@ -111,12 +110,12 @@ export function createDialer(deps: DialerDeps): Dialer {
       safetyTimer.unref?.();
     },
 
-    async stop() {
+    async stop(deadlineSeconds = config.dialing.shutdownDeadlineSeconds) {
       if (draining || halted) return;
       draining = true;
       scheduler.stop();
       clearInterval(safetyTimer);
-      await drain(core, clock.scaled(config.dialing.shutdownDeadlineSeconds * 1000));
+      await drain(core, clock.scaled(deadlineSeconds * 1000));
       await agents.close();
       for (const off of offs.splice(0)) off();
     },

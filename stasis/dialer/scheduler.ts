@@ -73,16 +73,27 @@ export class Scheduler {
       core.log.error({ err }, 'could not read tasks');
       return;
     }
-    for (const task of tasks) {
-      try {
-        this.serveTask(task);
-      } catch (err) {
-        core.log.error({ err, taskId: task.id }, 'scheduling a task failed');
-      }
+    // All claims of a pass commit in one transaction (one WAL write), and only then are originates sent.
+    const launches: Launch[] = [];
+    try {
+      core.db.$client.transaction(() => {
+        for (const task of tasks) {
+          try {
+            this.serveTask(task, launches);
+          } catch (err) {
+            core.log.error({ err, taskId: task.id }, 'scheduling a task failed');
+          }
+        }
+      })();
+    } catch (err) {
+      core.log.error({ err }, 'claiming numbers failed; nothing started');
+      for (const l of launches) core.book.remove(l.call);
+      return;
     }
+    for (const l of launches) this.launch(l);
   }
 
-  private serveTask(task: TaskRow): void {
+  private serveTask(task: TaskRow, launches: Launch[]): void {
     const { core } = this;
     if (task.state !== TaskState.OPEN) return;
     const nowMs = core.clock.now();
@@ -106,6 +117,11 @@ export class Scheduler {
     });
     let windowBlocked = false;
     while (cap > 0) {
+      if (launches.length >= MAX_STARTS_PER_PASS) {
+        // Yield to events and HTTP answers; the next pass continues where this one stopped.
+        this.kick();
+        break;
+      }
       const wait = this.limiter.take(Date.now());
       if (wait > 0) {
         this.wakeAt(Date.now() + wait);
@@ -125,7 +141,7 @@ export class Scheduler {
       }
       windowBlocked ||= picked.windowBlocked;
       if (!picked.row) break;
-      if (!this.start(task, picked.row, target)) continue;
+      if (!this.claim(task, picked.row, target, launches)) continue;
       cap--;
     }
     if (windowBlocked) this.wakeAt(Date.now() + msToNextMinute(nowMs));
@@ -133,13 +149,21 @@ export class Scheduler {
     if (next !== undefined) this.wakeAt(Date.now() + (next * 1000 - nowMs));
   }
 
-  /** Claim synchronously, then run the call in the background. */
-  private start(task: TaskRow, row: AttemptRow, target: string | undefined): boolean {
+  /** Claim the row (inside the pass's transaction) and book the call; it is launched after the commit. */
+  private claim(task: TaskRow, row: AttemptRow, target: string | undefined, launches: Launch[]): boolean {
     const { core } = this;
     const channelId = `dlr-${row.id}-${row.attemptNumber}-${Math.random().toString(36).slice(2, 8)}`;
     if (!claimAttempt(core.db, row.id, channelId, core.nowSec())) return false;
     const call: CallEntry = { rowId: row.id, taskId: task.id, clientId: row.clientId, target, channelId, bridged: false };
     core.book.add(call);
+    launches.push({ task, row, call });
+    return true;
+  }
+
+  /** Run a claimed call in the background until it is recorded. */
+  private launch({ task, row, call }: Launch): void {
+    const { core } = this;
+    const target = call.target;
     call.done = runCall(core, task, row, call)
       .catch((err: unknown) => {
         core.log.error({ err, rowId: row.id }, 'call flow failed');
@@ -154,6 +178,14 @@ export class Scheduler {
         if (target) core.agents.ownCallChanged(target);
         core.kick();
       });
-    return true;
   }
+}
+
+/** Bounds one synchronous pass so a burst of starts never blocks the event loop for long. */
+const MAX_STARTS_PER_PASS = 200;
+
+interface Launch {
+  task: TaskRow;
+  row: AttemptRow;
+  call: CallEntry;
 }

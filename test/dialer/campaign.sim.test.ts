@@ -150,3 +150,24 @@ describe('client grouping', () => {
     expect(maxConcurrent(callsTo(['79007000042', '79007000050']))).toBe(1);
   });
 });
+
+describe('queue detection', () => {
+  it('treats a number as a queue when Asterisk knows it as one, without DIALER_QUEUES', async () => {
+    const q = await simSuite({ DIALER_QUEUES: '' });
+    try {
+      const { dialer: d } = await q.dialer();
+      q.sim.world.setQueueMembers('9000', ['202', '203']);
+      q.sim.world.setAgent('202', { answerAfterMs: 500, hangupAfterMs: 3000 });
+      q.sim.world.setAgent('203', { answerAfterMs: 500, hangupAfterMs: 3000 });
+      const nums = ['79011000007', '79011000017', '79011000027', '79011000037'];
+      const { task } = addTask(q.db, { innerNum: '9000', maxCountChannels: 10 }, nums);
+      d.tasksChanged([task.id]);
+      await until(() => taskOf(q.db, task.id).state === 1, 15_000, 'queue task closed');
+      const calls = q.sim.world.callLog.filter((c) => nums.includes(c.number));
+      expect(maxConcurrent(calls)).toBe(2);
+      expect(rowsOf(q.db, task.id).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
+    } finally {
+      await q.cleanup();
+    }
+  });
+});

@@ -14,13 +14,23 @@ export class FakeAri implements AriPort {
   /** Agents that look free but answer Busy when rung (like 204 in queue 9000). */
   readonly agentRejects = new Set<string>();
   refuse = false;
+  /** Answer originates with this HTTP failure without creating a channel (status 0 = no answer at all). */
+  failWith: number | undefined;
   private listeners = new Set<(e: AriEvent) => void>();
   private conn = new Set<(s: 'connected' | 'disconnected') => void>();
 
   constructor(private readonly unit = 10) {}
 
+  /** Latency (ms) of variable reads: the value is taken when asked and delivered this much later. */
+  varDelayMs = 0;
+  /** Agents that hang up this many units after answering. */
+  readonly agentTalkUnits = new Map<string, number>();
+  /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
+  deviceEventDelayMs = 0;
   private emit(e: AriEvent) {
-    queueMicrotask(() => this.listeners.forEach((l) => l(e)));
+    const send = () => this.listeners.forEach((l) => l(e));
+    if (e.type === 'DeviceStateChanged' && this.deviceEventDelayMs) setTimeout(send, this.deviceEventDelayMs);
+    else queueMicrotask(send);
   }
   private at(c: Chan, ms: number, fn: () => void) {
     c.timers.push(setTimeout(fn, ms * this.unit));
@@ -33,6 +43,9 @@ export class FakeAri implements AriPort {
     if (o) o.endedAt = Date.now();
     if (c.state === 'Up') this.emit({ type: 'StasisEnd', channel: c });
     this.emit({ type: 'ChannelDestroyed', channel: c, cause, cause_txt: txt });
+    if (c.name.startsWith('agent') && !this.agentBusy.has(c.name.slice(5))) {
+      this.emit({ type: 'DeviceStateChanged', device_state: { name: `PJSIP/${c.name.slice(5)}`, state: 'NOT_INUSE' } });
+    }
     if (c.bridged) {
       const other = [...this.channels.values()].find((x) => x.bridged === c.bridged);
       if (other) other.bridged = undefined;
@@ -49,6 +62,10 @@ export class FakeAri implements AriPort {
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
+    if (this.failWith !== undefined) {
+      this.originated.push({ id: req.channelId, endpoint: req.endpoint, at: Date.now() });
+      return { ok: false, error: 'failed', status: this.failWith, message: this.failWith ? 'Allocation failed' : 'UND_ERR_HEADERS_TIMEOUT' };
+    }
     const c: Chan = { id: req.channelId, name: '', state: 'Down', timers: [] };
     const m = /^Local\/(\w+)@(\w+)/.exec(req.endpoint);
     const exten = m?.[1] ?? '';
@@ -57,10 +74,15 @@ export class FakeAri implements AriPort {
     if (m?.[2] === 'internal') {
       c.name = `agent${exten}`;
       this.emit({ type: 'Dial', peer: c, dialstatus: '' });
+      this.emit({ type: 'DeviceStateChanged', device_state: { name: `PJSIP/${exten}`, state: 'RINGING' } });
       if (this.agentBusy.has(exten) || this.agentRejects.has(exten)) {
         this.emit({ type: 'Dial', peer: c, dialstatus: 'BUSY' });
         queueMicrotask(() => this.destroy(c, 0, 'Unknown'));
-      } else this.at(c, 5, () => this.pickUp(c));
+      } else {
+        this.at(c, 5, () => this.pickUp(c));
+        const talk = this.agentTalkUnits.get(exten);
+        if (talk !== undefined) this.at(c, 5 + talk, () => this.destroy(c, 16, 'Normal Clearing'));
+      }
       return { ok: true, value: c };
     }
     c.name = `customer${exten}`;
@@ -109,6 +131,11 @@ export class FakeAri implements AriPort {
     return { ok: true, value: undefined };
   }
   async getVariable(id: string, v: string): Promise<AriResult<string>> {
+    const r = this.readVariable(id, v);
+    if (this.varDelayMs) await new Promise((res) => setTimeout(res, this.varDelayMs));
+    return r;
+  }
+  private readVariable(id: string, v: string): AriResult<string> {
     if (!this.channels.has(id)) return { ok: false, error: 'gone' };
     const dev = /^DEVICE_STATE\(PJSIP\/(\d+)\)$/.exec(v);
     if (dev) {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClock } from '../../src/clock.js';
 import { createDialer } from '../../stasis/dialer/index.js';
 import { FakeAri } from './fake-ari.js';
-import { addTask, fakeSurvey, rowsOf, taskOf, until } from './helpers.js';
+import { addTask, fakeSurvey, maxConcurrent, rowsOf, taskOf, until } from './helpers.js';
 import { freshEnv } from '../helpers/env.js';
 
 const env = freshEnv({ DIALER_TIME_SCALE: '0.01', DIALER_QUEUES: '9000' });
@@ -85,6 +85,48 @@ describe('call flows against an in-memory ARI', () => {
     ari.refuse = false;
     dialer.tasksChanged();
     await until(() => rowsOf(env.db, task.id)[0]!.result, 5000);
+    await dialer.stop();
+  });
+
+  it('never re-dials an originate whose answer was lost, but retries one Asterisk refused', async () => {
+    const { ari, dialer } = setup();
+    ari.failWith = 0;
+    const lost = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 3, tryInterval: 1 }, ['79000000905']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, lost.task.id)[0]!.result, 3000);
+    expect(rowsOf(env.db, lost.task.id)).toMatchObject([{ result: 'FAIL', state: 'failedOriginate' }]);
+    ari.failWith = 500;
+    const refused = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 2, tryInterval: 1 }, ['79000000915']);
+    dialer.tasksChanged();
+    await until(() => taskOf(env.db, refused.task.id).state === 1, 5000);
+    expect(rowsOf(env.db, refused.task.id).map((r) => [r.attemptNumber, r.result, r.state])).toEqual([
+      [1, 'FAIL', 'failedOriginate'],
+      [2, 'FAIL', 'failedOriginate'],
+    ]);
+    await dialer.stop();
+  });
+
+  it('does not start another call for a busy extension because a bridged call stopped counting as pending', async () => {
+    const { ari, dialer } = setup();
+    ari.deviceEventDelayMs = 150; // the agent's RINGING/INUSE arrives well after the bridge
+    const nums = ['79000001007', '79000001017', '79000001027'];
+    const { task } = addTask(env.db, { innerNum: '203', maxCountChannels: 3 }, nums);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 10_000, 'task closed');
+    const calls = ari.originated.filter((o) => nums.some((n) => o.endpoint.includes(n)));
+    expect(maxConcurrent(calls.map((c) => ({ startedAt: c.at, endedAt: c.endedAt })))).toBe(1);
+    expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_CLIENT_H'));
+    await dialer.stop();
+  });
+
+  it('keeps dialing when the agent hangs up while a read of its state is still on the way', async () => {
+    const { ari, dialer } = setup();
+    ari.agentTalkUnits.set('206', 2); // the agent hangs up 20 ms after answering ...
+    ari.varDelayMs = 60; // ... while the read started at bridging is still on its way
+    const { task } = addTask(env.db, { innerNum: '206', maxCountChannels: 1 }, ['79000002007', '79000002017', '79000002027']);
+    await dialer.start();
+    await until(() => taskOf(env.db, task.id).state === 1, 4000, 'all three called (safety tick is 5 s)');
+    expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_USER_H'));
     await dialer.stop();
   });
 });

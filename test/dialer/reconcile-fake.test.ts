@@ -14,7 +14,10 @@ describe('restart reconciliation (in-memory ARI)', () => {
     const ari = new FakeAri(10);
     const deps = { config: env.config, db: env.db, log: env.log, ari, clock: createClock(0.01), simulator: true };
     const first = createDialer({ ...deps, runSurvey: fakeSurvey() });
-    const { task, rows } = addTask(env.db, { innerNum: '201', maxCountChannels: 3 }, ['79000000003', '79000000007', '79000000013']);
+    const ring = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2 }, ['79000000003', '79000000013']);
+    const talk = addTask(env.db, { innerNum: '201' }, ['79000000007']);
+    const rows = [...ring.rows, ...talk.rows];
+    const all = () => [...rowsOf(env.db, ring.task.id), ...rowsOf(env.db, talk.task.id)];
     // a row claimed by a process that died before sending its originate
     const orphan = addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, ['79000000022']);
     claimAttempt(env.db, orphan.rows[0]!.id, 'dlr-never-sent', 1);
@@ -25,13 +28,13 @@ describe('restart reconciliation (in-memory ARI)', () => {
     await until(() => ari.originated.some((o) => o.endpoint.includes('@internal')), 3000, 'agent rung');
     first.halt();
     // one ringing call disappears while nobody watches
-    const lost = rowsOf(env.db, task.id).find((r) => r.phone === '79000000013')!;
+    const lost = all().find((r) => r.phone === '79000000013')!;
     ari.remoteHangup(lost.callFile!);
 
     const second = createDialer({ ...deps, runSurvey: fakeSurvey() });
     await second.start();
-    await until(() => rowsOf(env.db, task.id).every((r) => r.result !== ''), 5000, 'all recorded');
-    const byPhone = Object.fromEntries(rowsOf(env.db, task.id).map((r) => [r.phone, r]));
+    await until(() => all().every((r) => r.result !== ''), 5000, 'all recorded');
+    const byPhone = Object.fromEntries(all().map((r) => [r.phone, r]));
     expect(byPhone['79000000003']).toMatchObject({ result: 'FAIL', outDialState: 'NOANSWER' }); // adopted, followed to its end
     expect(byPhone['79000000007']!.result).toMatch(/^(SUCCESS|FAIL)$/); // answered before the restart: hung up
     expect(byPhone['79000000013']).toMatchObject({ result: 'FAIL' });

@@ -41,10 +41,10 @@ describe('result codes against the simulator (real ari-client)', () => {
   });
 
   it('records SUCCESS_CLIENT_H and SUCCESS_USER_H by who hung up first, with the call ids', async () => {
-    s.sim.world.setCustomer('79000000107', { kind: 'answer', ringing: true, answerAfterMs: 1000, hangupAfterMs: 5000 });
+    s.sim.world.setCustomer('79000000107', { kind: 'answer', ringing: true, answerAfterMs: 1000, hangupAfterMs: 15_000 });
     s.sim.world.setCustomer('79000000117', { kind: 'answer', ringing: true, answerAfterMs: 1000, hangupAfterMs: 60_000 });
     s.sim.world.setAgent('202', { answerAfterMs: 1000, hangupAfterMs: 60_000 });
-    s.sim.world.setAgent('203', { answerAfterMs: 1000, hangupAfterMs: 3000 });
+    s.sim.world.setAgent('203', { answerAfterMs: 1000, hangupAfterMs: 10_000 });
     const a = addTask(s.db, { innerNum: '202' }, ['79000000107']);
     const b = addTask(s.db, { innerNum: '203' }, ['79000000117']);
     await closed(a.task.id);
@@ -88,6 +88,7 @@ describe('result codes against the simulator (real ari-client)', () => {
   });
 
   it('hands polling calls to the survey: SUCCESS_POLLING, FAIL_POLLING, and a dial action', async () => {
+    for (const n of ['79000000501', '79000000511', '79000000521']) s.sim.world.setCustomer(n, { kind: 'answer', hangupAfterMs: 30_000 });
     const t = addTask(s.db, { innerNumType: 'polling', innerNum: '7', maxCountChannels: 3 }, ['79000000501', '79000000511', '79000000521']);
     await closed(t.task.id);
     const [ok, bad, dial] = rowsOf(s.db, t.task.id);

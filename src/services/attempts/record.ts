@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { RowState, isFailure, isSuccess, ResultCode } from '../../domain/result-codes.js';
 import { getAttempt, getTask, openAttemptCount, type AttemptRow } from './queries.js';
@@ -19,6 +20,16 @@ export interface TrailFields {
   verboseCallId?: string | null;
 }
 
+/** Prepared statements per database and SQL text (preparing costs more than running). */
+const prepared = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
+function stmt(db: Db, sql: string): Statement<unknown[]> {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.$client.prepare(sql)));
+  return st;
+}
+
 const TRAIL_COLUMNS = ['state', 'outDialState', 'inDialState', 'hangupCause', 'cause', 'linkedId', 'verboseCallId'] as const;
 
 function setClause(f: TrailFields): { sql: string; values: unknown[] } {
@@ -37,8 +48,7 @@ function setClause(f: TrailFields): { sql: string; values: unknown[] } {
  * synchronous transaction BEFORE the originate request is sent. False when the row is no longer ready.
  */
 export function claimAttempt(db: Db, rowId: number, channelId: string, nowSec: number): boolean {
-  const r = db.$client
-    .prepare(
+  const r = stmt(db, 
       `UPDATE task_results SET state = ?, callFile = ?, originatedAt = ?, changeTime = ?
         WHERE id = ? AND closeTime = 0 AND state = ?`,
     )
@@ -48,8 +58,7 @@ export function claimAttempt(db: Db, rowId: number, channelId: string, nowSec: n
 
 /** The originate provably never reached Asterisk: the row is ready again and this was not an attempt. */
 export function releaseAttempt(db: Db, rowId: number, nowSec: number): boolean {
-  const r = db.$client
-    .prepare(
+  const r = stmt(db, 
       `UPDATE task_results SET state = ?, callFile = NULL, originatedAt = NULL, changeTime = ?
         WHERE id = ? AND closeTime = 0 AND state = ?`,
     )
@@ -60,8 +69,7 @@ export function releaseAttempt(db: Db, rowId: number, nowSec: number): boolean {
 /** Record an intermediate event of a call that is still going on. */
 export function recordTrail(db: Db, rowId: number, f: TrailFields, nowSec: number): boolean {
   const s = setClause(f);
-  const r = db.$client
-    .prepare(`UPDATE task_results SET ${s.sql}, changeTime = ? WHERE id = ? AND closeTime = 0`)
+  const r = stmt(db, `UPDATE task_results SET ${s.sql}, changeTime = ? WHERE id = ? AND closeTime = 0`)
     .run(...s.values, nowSec, rowId);
   return r.changes === 1;
 }
@@ -88,8 +96,7 @@ export interface FinishOutcome {
 export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFields, o: FinishOptions): FinishOutcome {
   return db.$client.transaction((): FinishOutcome => {
     const s = setClause(f);
-    const r = db.$client
-      .prepare(`UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0`)
+    const r = stmt(db, `UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0`)
       .run(...s.values, result, o.nowSec, o.nowSec, rowId);
     if (r.changes !== 1) return { closed: false, siblingsClosed: 0 };
     const row = getAttempt(db, rowId) as AttemptRow;
@@ -98,8 +105,7 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
 
     const wantsRetry = isFailure(result) || (task.attemptUntilSignal === 1 && result !== ResultCode.SUCCESS_EXTERNAL_SIGNAL);
     if (wantsRetry && !o.noRetry && row.attemptNumber < task.maxAttempt) {
-      const ins = db.$client
-        .prepare(
+      const ins = stmt(db, 
           `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeOffsetMinutes, attemptNumber,
              timeCallAllow, state, result, changeTime, closeTime)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 0)`,
@@ -119,8 +125,7 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
       return { closed: true, retryRowId: Number(ins.lastInsertRowid), siblingsClosed: 0 };
     }
     if (isSuccess(result) && row.clientId) {
-      const sib = db.$client
-        .prepare(
+      const sib = stmt(db, 
           `UPDATE task_results SET state = ?, result = ?, changeTime = ?, closeTime = ?
             WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ?`,
         )
@@ -144,7 +149,7 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
 export function closeTaskIfDone(db: Db, taskId: number, nowSec: number): boolean {
   return db.$client.transaction(() => {
     if (openAttemptCount(db, taskId) > 0) return false;
-    const r = db.$client.prepare(`UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0`).run(nowSec, taskId);
+    const r = stmt(db, `UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0`).run(nowSec, taskId);
     return r.changes === 1;
   })();
 }

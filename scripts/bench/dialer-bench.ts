@@ -1,0 +1,196 @@
+/**
+ * Dialer benchmark against the ARI simulator (run in a child process so its work does not count as ours).
+ *   npx tsx scripts/bench/dialer-bench.ts [--calls 1000] [--cycles 300] [--sustain 5000]
+ * Prints:
+ *  1. agent-free → next originate delay (DeviceStateChanged NOT_INUSE received → originate sent), p50/p99/max
+ *  2. originate rate: burst (1 000 at once) and sustained (refilling maxCountChannels), no rate limit
+ *  3. event-loop lag and RSS of the dialer process with 1 000 calls in flight
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createClock } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import { openDb } from '../../src/db/client.js';
+import { tasks, taskResults } from '../../src/db/schema.js';
+import { connectAri } from '../../stasis/ari/ari-client-port.js';
+import type { AriPort } from '../../stasis/ari/port.js';
+import { createDialer } from '../../stasis/dialer/index.js';
+import type { RunSurvey } from '../../stasis/survey/types.js';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '1000' },
+    cycles: { type: 'string', default: '300' },
+    sustain: { type: 'string', default: '5000' },
+  },
+});
+const CALLS = Number(values.calls);
+const CYCLES = Number(values.cycles);
+const SUSTAIN = Number(values.sustain);
+const SCALE = 0.01;
+const PORT = 18000 + Math.floor(Math.random() * 2000);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const f = (n: number) => n.toFixed(2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startSimProcess() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--port', String(PORT), '--time-scale', String(SCALE)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ARI URL') && resolve());
+    child.on('exit', (c) => reject(new Error(`simulator exited ${c}`)));
+  });
+  return child;
+}
+const simUrl = `http://127.0.0.1:${PORT}`;
+const put = (path: string, body: unknown) =>
+  fetch(`${simUrl}/sim/${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const sim = await startSimProcess();
+const dir = mkdtempSync(join(tmpdir(), 'dialer-bench-'));
+// A long ring timeout (600 s × 0.01 = 6 s) so the 1 000 calls of phase 3 are all still ringing while measured.
+const config = testConfig({
+  DIALER_DATA_DIR: dir,
+  DIALER_TIME_SCALE: String(SCALE),
+  DIALER_SAFETY_TICK_SECONDS: '60',
+  DIALER_RING_TIMEOUT_SECONDS: '600',
+});
+const db = openDb(join(dir, 'bench.sqlite'));
+const log = pino({ level: 'silent' });
+const realAri = await connectAri({ url: simUrl, username: 'asterisk', password: 'asterisk', app: 'bench', log });
+
+// Observe originates and device-state events at the port boundary, before the dialer sees them.
+const originates: { t: number; endpoint: string }[] = [];
+const ari = new Proxy(realAri, {
+  get(target, prop, receiver) {
+    if (prop === 'originate') {
+      return (req: Parameters<AriPort['originate']>[0]) => {
+        originates.push({ t: performance.now(), endpoint: req.endpoint });
+        return target.originate(req);
+      };
+    }
+    const v = Reflect.get(target, prop, receiver) as unknown;
+    return typeof v === 'function' ? v.bind(target) : v;
+  },
+}) as AriPort;
+let lastFree = 0;
+realAri.onEvent((e) => {
+  if (e.type === 'DeviceStateChanged' && e.device_state.name === 'PJSIP/201' && e.device_state.state === 'NOT_INUSE') lastFree = performance.now();
+});
+
+const holdSurvey: RunSurvey = async (session) => {
+  await session.clock.sleep(3_600_000, session.signal);
+  return { result: 'FAIL_POLLING', reason: 'hangup' };
+};
+const dialer = createDialer({ config, db, log, ari, clock: createClock(SCALE), runSurvey: holdSurvey, simulator: true });
+await dialer.start();
+
+function addTask(values: Partial<typeof tasks.$inferInsert>, phones: string[]) {
+  return db.transaction((tx) => {
+    const t = tx.insert(tasks).values({ name: 'bench', ...values }).returning().get();
+    for (const phone of phones) tx.insert(taskResults).values({ taskId: t.id, phone, phoneId: phone.slice(-10), changeTime: 0 }).run();
+    return t;
+  });
+}
+const openRows = (taskId: number) =>
+  (db.$client.prepare('SELECT COUNT(*) AS n FROM task_results WHERE taskId = ? AND closeTime = 0').get(taskId) as { n: number }).n;
+async function waitFor(check: () => boolean, ms: number, what: string) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await sleep(5);
+  }
+}
+
+// --- 1. agent free → next originate --------------------------------------------------------------
+{
+  await put('agents/201', { answerAfterMs: 0, hangupAfterMs: 300 });
+  const phones = Array.from({ length: CYCLES }, (_, i) => `7911${String(i).padStart(6, '0')}7`);
+  for (const p of phones) await put(`customers/${p}`, { kind: 'answer', hangupAfterMs: 3_600_000 });
+  const mark = originates.length;
+  // maxCountChannels above 1 so the limit in play is the agent, not the previous call's clean-up.
+  const t = addTask({ innerNum: '201', maxCountChannels: 3 }, phones);
+  const delays: number[] = [];
+  let seen = mark + 1;
+  dialer.tasksChanged([t.id]);
+  const poll = setInterval(() => {
+    while (originates.length > seen) {
+      const o = originates[seen]!;
+      if (!o.endpoint.includes('@internal')) {
+        // customer originates after the first one: the delay from the agent becoming free
+        if (lastFree > 0 && o.t >= lastFree) delays.push(o.t - lastFree);
+      }
+      seen++;
+    }
+  }, 1);
+  await waitFor(() => openRows(t.id) === 0, 120_000, "agent cycles").catch((e) => { console.log(JSON.stringify(db.$client.prepare("SELECT id, state, result, inDialState FROM task_results WHERE taskId = ? ORDER BY id LIMIT 5").all(t.id)), dialer.status()); throw e; });
+  clearInterval(poll);
+  while (originates.length > seen) {
+    const o = originates[seen++]!;
+    if (!o.endpoint.includes('@internal') && o.t >= lastFree) delays.push(o.t - lastFree);
+  }
+  console.log(`1. agent free → next originate: n=${delays.length} p50=${f(pct(delays, 50))} ms p99=${f(pct(delays, 99))} ms max=${f(Math.max(...delays))} ms (target p99 < 20 ms)`);
+}
+
+// --- 2+3. 1 000 calls in flight: burst originate rate, event-loop lag, RSS -------------------------
+{
+  const phones = Array.from({ length: CALLS }, (_, i) => `7922${String(i).padStart(6, '0')}3`);
+  for (const p of phones) await put(`customers/${p}`, { kind: 'noAnswer', ringForeverMs: 3_600_000 });
+  await sleep(200);
+  const rssBefore = process.memoryUsage().rss;
+  const mark = originates.length;
+  const t0 = performance.now();
+  const t = addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: CALLS }, phones);
+  const hb = monitorEventLoopDelay({ resolution: 1 });
+  hb.enable();
+  dialer.tasksChanged([t.id]);
+  await waitFor(() => originates.length - mark >= CALLS, 60_000, 'burst');
+  hb.disable();
+  const burstMs = performance.now() - t0;
+  await waitFor(() => dialer.status().callsInFlight >= CALLS, 60_000, 'in flight');
+  await sleep(1000); // let the originate answers and ringing events settle
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await sleep(2000); // all still ringing (ring timeout 6 s real)
+  h.disable();
+  const inFlight = dialer.status().callsInFlight;
+  console.log(`   event-loop lag while originating them: p50=${f(hb.percentile(50) / 1e6)} ms p99=${f(hb.percentile(99) / 1e6)} ms`);
+  const rss = process.memoryUsage().rss;
+  console.log(`2a. burst originate rate: ${CALLS} originates in ${f(burstMs)} ms = ${Math.round((CALLS / burstMs) * 1000)}/s`);
+  for (const r of db.$client.prepare('SELECT callFile FROM task_results WHERE taskId = ? AND closeTime = 0').all(t.id) as { callFile: string }[])
+    void ari.hangup(r.callFile);
+  console.log(
+    `3. with ${inFlight} calls in flight: event-loop lag p50=${f(h.percentile(50) / 1e6)} ms p99=${f(h.percentile(99) / 1e6)} ms max=${f(h.max / 1e6)} ms; RSS=${Math.round(rss / 1048576)} MiB (+${Math.round((rss - rssBefore) / 1048576)} MiB)`,
+  );
+  await waitFor(() => openRows(t.id) === 0, 60_000, 'burst calls end');
+}
+
+// --- 2b. sustained originate rate: busy numbers end at once, maxCountChannels keeps refilling ------
+{
+  const phones = Array.from({ length: SUSTAIN }, (_, i) => `7933${String(i).padStart(6, '0')}2`);
+  const mark = originates.length;
+  const t = addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: 200 }, phones);
+  const t0 = performance.now();
+  dialer.tasksChanged([t.id]);
+  await waitFor(() => openRows(t.id) === 0, 300_000, 'sustained');
+  const ms = performance.now() - t0;
+  const n = originates.length - mark;
+  console.log(`2b. sustained originate rate (200 in flight, calls end at once, no rate limit): ${n} calls in ${f(ms)} ms = ${Math.round((n / ms) * 1000)}/s (target ≥ 200/s)`);
+}
+
+await dialer.stop();
+await realAri.close();
+sim.kill('SIGTERM');
+db.$client.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
