@@ -1,5 +1,5 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { getAttempt, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import { getAttempt, markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
 import type { CallSession } from '../session/call-session.js';
 import { connectAgent } from './agent-connect.js';
 import type { CallEntry } from './book.js';
@@ -24,18 +24,30 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   const prefix = task.dialPrefix || config.dialing.defaultDialPrefix;
   const endpoint = config.dialing.originateEndpoint.replaceAll('{prefix}', prefix).replaceAll('{number}', row.phone);
 
-  const r = await ari.originate({
-    channelId: call.channelId,
-    endpoint,
-    callerId: config.dialing.callerId || undefined,
-    timeoutSec: ringSec,
-    variables: {
-      AUTODIALER_TASK_ID: String(task.id),
-      AUTODIALER_ROW_ID: String(row.id),
-      AUTODIALER_ATTEMPT: String(row.attemptNumber),
-      OFF_ANSWER_SUB: '1',
-    },
-  });
+  // Marked sent only once a connection is free for it, right before it goes out (see slots.ts).
+  await core.originateSlots.acquire();
+  if (!core.alive()) return core.originateSlots.release(); // halted: a crash sends and writes nothing
+  if (core.draining() || !markOriginateSent(core.db, row.id, core.nowSec())) {
+    core.originateSlots.release();
+    session.end({ by: 'local' });
+    // Never sent: stopping, or the row was closed / removed meanwhile (signal-close, re-POST).
+    releaseAttempt(core.db, row.id, core.nowSec());
+    return;
+  }
+  const r = await ari
+    .originate({
+      channelId: call.channelId,
+      endpoint,
+      callerId: config.dialing.callerId || undefined,
+      timeoutSec: ringSec,
+      variables: {
+        AUTODIALER_TASK_ID: String(task.id),
+        AUTODIALER_ROW_ID: String(row.id),
+        AUTODIALER_ATTEMPT: String(row.attemptNumber),
+        OFF_ANSWER_SUB: '1',
+      },
+    })
+    .finally(() => core.originateSlots.release());
   if (!r.ok && r.error === 'failed') {
     if (r.notSent) {
       // Provably never reached Asterisk: not an attempt, the number is ready again.
@@ -181,7 +193,8 @@ async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, ses
       await hangupAndWait(session);
       break;
     case 'talked':
-      finish(core, row.id, o.hungUpFirst === 'client' ? ResultCode.SUCCESS_CLIENT_H : ResultCode.SUCCESS_USER_H, {
+      // Cut by our own shutdown deadline: neither party hung up, so neither *_H code would be true.
+      finish(core, row.id, call.cutAtShutdown ? ResultCode.SUCCESS : o.hungUpFirst === 'client' ? ResultCode.SUCCESS_CLIENT_H : ResultCode.SUCCESS_USER_H, {
         state: RowState.END_CALL,
         inDialState: 'ANSWER',
         hangupCause: ev.cause ?? null,

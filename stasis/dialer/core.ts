@@ -49,6 +49,12 @@ export interface DialerCore {
   retryAt(tryIntervalSec: number): number;
   /** False after halt(): nothing may be written any more. */
   alive(): boolean;
+  /** True once a graceful stop began: calls not yet sent are not sent any more. */
+  draining(): boolean;
+  /** Bounds originates in flight (see slots.ts). */
+  originateSlots: Slots;
 }
+
+import type { Slots } from './slots.js';
 
 export const digitsOf = (s: string) => s.replace(/\D/g, '');

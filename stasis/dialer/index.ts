@@ -7,6 +7,7 @@ import type { Dialer, DialerCore, DialerDeps } from './core.js';
 import { reconcile } from './reconcile.js';
 import { Scheduler } from './scheduler.js';
 import { drain } from './shutdown.js';
+import { ORIGINATE_SLOTS, Slots } from './slots.js';
 
 export type { Dialer, DialerDeps } from './core.js';
 
@@ -51,6 +52,8 @@ export function createDialer(deps: DialerDeps): Dialer {
     nowSec: () => clock.now() / 1000,
     retryAt: (tryIntervalSec) => Math.ceil((clock.now() + clock.scaled(tryIntervalSec * 1000)) / 1000),
     alive: () => !halted,
+    draining: () => draining,
+    originateSlots: new Slots(ORIGINATE_SLOTS),
   };
   scheduler = new Scheduler(core);
 

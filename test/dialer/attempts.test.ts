@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { tasks, taskResults } from '../../src/db/schema.js';
 import {
   claimAttempt,
+  markOriginateSent,
   claimedOpenAttempts,
   closeTaskIfDone,
   finishAttempt,
@@ -35,7 +36,11 @@ describe('attempt storage', () => {
     const r = row(t.id, '79000000001');
     expect(claimAttempt(db, r.id, 'dlr-x', 10)).toBe(true);
     expect(claimAttempt(db, r.id, 'dlr-y', 11)).toBe(false);
-    expect(getAttempt(db, r.id)).toMatchObject({ state: 'CreateCallFile', callFile: 'dlr-x', originatedAt: 10 });
+    // claimed, not yet sent: a crash now leaves it provably unsent
+    expect(getAttempt(db, r.id)).toMatchObject({ state: 'CreateCallFile', callFile: 'dlr-x', originatedAt: null });
+    expect(markOriginateSent(db, r.id, 12)).toBe(true);
+    expect(markOriginateSent(db, r.id, 13)).toBe(false);
+    expect(getAttempt(db, r.id)).toMatchObject({ state: 'CreateCallFile', callFile: 'dlr-x', originatedAt: 12 });
     expect([...readyAttempts(db, t.id, 100)]).toHaveLength(0);
     expect(claimedOpenAttempts(db).map((x) => x.id)).toContain(r.id);
   });

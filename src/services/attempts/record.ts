@@ -44,15 +44,29 @@ function setClause(f: TrailFields): { sql: string; values: unknown[] } {
 }
 
 /**
- * Claim a ready row for a call: state CreateCallFile, the channel id in callFile and originatedAt, in one
- * synchronous transaction BEFORE the originate request is sent. False when the row is no longer ready.
+ * Claim a ready row for a call: state CreateCallFile and the channel id in callFile, BEFORE anything is
+ * sent. False when the row is no longer ready. originatedAt stays NULL until markOriginateSent: a claimed
+ * row without it provably never reached Asterisk, and a restart makes it ready again.
  */
 export function claimAttempt(db: Db, rowId: number, channelId: string, nowSec: number): boolean {
   const r = stmt(db, 
-      `UPDATE task_results SET state = ?, callFile = ?, originatedAt = ?, changeTime = ?
+      `UPDATE task_results SET state = ?, callFile = ?, originatedAt = NULL, changeTime = ?
         WHERE id = ? AND closeTime = 0 AND state = ?`,
     )
-    .run(RowState.CREATE_CALL_FILE, channelId, nowSec, nowSec, rowId, RowState.CREATE_TASK);
+    .run(RowState.CREATE_CALL_FILE, channelId, nowSec, rowId, RowState.CREATE_TASK);
+  return r.changes === 1;
+}
+
+/**
+ * Written immediately before the originate request goes out (synchronously, so a crash after this line
+ * may have rung the customer and the row is never dialed again as such). False when the row is gone or
+ * closed meanwhile (e.g. signal-close): then nothing may be sent.
+ */
+export function markOriginateSent(db: Db, rowId: number, nowSec: number): boolean {
+  const r = stmt(db,
+      `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL`,
+    )
+    .run(nowSec, rowId, RowState.CREATE_CALL_FILE);
   return r.changes === 1;
 }
 
