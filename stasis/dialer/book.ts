@@ -12,6 +12,8 @@ export interface CallEntry {
   channelId: string;
   agentChannelId?: string;
   bridged: boolean;
+  /** Hung up by us at the shutdown deadline. */
+  cutAtShutdown?: boolean;
   /** Settles when the call is recorded and its channels are gone. */
   done?: Promise<void>;
 }

@@ -15,6 +15,7 @@ export async function drain(core: DialerCore, deadlineMs: number): Promise<void>
   if (first === 'empty') return;
 
   log.warn({ calls: book.size }, 'shutdown deadline reached: hanging up the remaining calls');
+  for (const c of book.all()) c.cutAtShutdown = true;
   await Promise.all(
     book.all().flatMap((c) => [c.channelId, c.agentChannelId].filter((x): x is string => !!x).map((id) => ari.hangup(id))),
   );

@@ -18,6 +18,9 @@ describe('SIGTERM with calls up', () => {
     expect(r.exitAfterMs).toBeLessThan(r.deadlineMs + 8000);
     expect(r.drainedBeforeDeadline).toBeGreaterThan(0); // short calls finished on their own
     expect(r.hungUpAtDeadline).toBeGreaterThanOrEqual(3); // the three bridged calls (customers …7) were cut at the deadline
+    // neither party hung up a call we cut: SUCCESS, not SUCCESS_CLIENT_H / SUCCESS_USER_H
+    expect(r.cutResults.filter((x) => x === 'SUCCESS')).toHaveLength(3);
+    expect(r.cutResults.filter((x) => x.endsWith('_H'))).toEqual([]);
     expect(r.notYetDialed).toBeGreaterThan(0); // numbers left for later were neither dialed nor dropped
     expect(r.completedAfterRestart).toBe(true);
   }, 90_000);

@@ -29,6 +29,8 @@ export interface SigtermReport {
   deadlineMs: number;
   drainedBeforeDeadline: number;
   hungUpAtDeadline: number;
+  /** Results recorded for the calls hung up at the deadline. */
+  cutResults: string[];
   exitCode: number | null;
   originatesAfterStop: number;
   recordedAtStop: Record<string, number>;
@@ -111,7 +113,9 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
     const deadlineMs = o.deadlineSeconds * o.timeScale * 1000;
     const upCalls = sim.world.callLog.filter((c) => upAtSignal.has(c.channelId));
     const drainedBeforeDeadline = upCalls.filter((c) => c.endedAt! - signalAt < deadlineMs).length;
-    const hungUpAtDeadline = upCalls.filter((c) => c.endedAt! - signalAt >= deadlineMs).length;
+    const cut = upCalls.filter((c) => c.endedAt! - signalAt >= deadlineMs);
+    const hungUpAtDeadline = cut.length;
+    const cutResults = cut.map((c) => byCallFile.get(c.channelId)?.result ?? '');
     const tooLate = upCalls.filter((c) => c.endedAt! - signalAt > deadlineMs + 3000);
     if (tooLate.length) problems.push(`calls still up 3 s after the deadline: ${tooLate.map((c) => c.channelId).join(', ')}`);
     const recordedAtStop: Record<string, number> = {};
@@ -131,7 +135,7 @@ export async function runSigterm(o: SigtermOptions): Promise<SigtermReport> {
     await svc.exited;
     svc = undefined;
     return {
-      problems, callsUpAtSignal, bridgedAtSignal, exitAfterMs, deadlineMs, drainedBeforeDeadline, hungUpAtDeadline, exitCode: code,
+      problems, callsUpAtSignal, bridgedAtSignal, exitAfterMs, deadlineMs, drainedBeforeDeadline, hungUpAtDeadline, cutResults, exitCode: code,
       originatesAfterStop: late.length, recordedAtStop, notYetDialed, completedAfterRestart,
     };
   } finally {
