@@ -22,6 +22,11 @@ export interface CallSession {
   readonly signal: AbortSignal;
   /** Set once the channel is gone (StasisEnd / ChannelDestroyed / ended locally). */
   readonly ended: CallEnd | undefined;
+  /**
+   * Every DTMF digit received on this channel so far, in order — so a key pressed before anyone listens
+   * (e.g. between the answer and the first question) is not lost.
+   */
+  readonly digits: readonly string[];
   /** First value `match` returns; 'timeout' after nominal `timeoutMs` (clock-scaled); 'gone' when the call ends first. */
   waitFor<T>(match: (e: AriEvent) => T | undefined, timeoutMs: number): Promise<T | 'timeout' | 'gone'>;
   /** Listen to this call's events until the returned function is called or the session ends. */
@@ -83,6 +88,7 @@ class CallSessionImpl implements CallSession {
   private readonly controller = new AbortController();
   private readonly listeners = new Set<(e: AriEvent) => void>();
   ended: CallEnd | undefined;
+  readonly digits: string[] = [];
 
   constructor(
     readonly channelId: string,
@@ -97,6 +103,7 @@ class CallSessionImpl implements CallSession {
   }
 
   deliver(e: AriEvent) {
+    if (e.type === 'ChannelDtmfReceived' && e.channel.id === this.channelId) this.digits.push(e.digit);
     for (const l of [...this.listeners]) {
       try {
         l(e);

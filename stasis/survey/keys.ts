@@ -1,11 +1,12 @@
 import type { CallSession } from '../session/call-session.js';
 
 /**
- * The customer's key presses, buffered from the moment the survey starts, so a key pressed between two
- * waits (while a result is being saved, or before the first prompt starts) is not lost.
+ * The customer's key presses, buffered from the moment the call was answered (the session keeps the
+ * digits received before the survey started), so a key pressed between two waits (while a result is
+ * being saved, or before the first prompt starts) is not lost.
  */
 export function createKeyBuffer(session: CallSession) {
-  const buffered: string[] = [];
+  const buffered: string[] = [...session.digits];
   // Registered before any wait, so it sees each DTMF event before the waiter that consumes it.
   const off = session.on((e) => {
     if (e.type === 'ChannelDtmfReceived' && e.channel.id === session.channelId) buffered.push(e.digit);

@@ -23,11 +23,13 @@ export function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAri
   fake.onEvent((e) => registry.dispatch(e));
   const runSurvey = createSurveyRunner({ db: env.db, log: env.log, clock: { now: Date.now }, tts });
 
-  function start(def: PollingDef | number, ctx: Partial<SurveyContext> = {}) {
+  /** `pressedBefore`: digits the customer presses after the answer, before the survey starts. */
+  function start(def: PollingDef | number, ctx: Partial<SurveyContext> = {}, pressedBefore = '') {
     const pollingId = typeof def === 'number' ? def : insertPolling(env.db, def);
     const channelId = `call-${randomUUID()}`;
     fake.addChannel(channelId);
     const session = registry.create(channelId);
+    if (pressedBefore) fake.press(channelId, pressedBefore);
     const context: SurveyContext = {
       taskId: 1000000001,
       taskResultId: 1,

@@ -50,6 +50,12 @@ describe("the seed's example polling", () => {
     expect(rows[0].changeTime).toBeLessThanOrEqual(Date.now() / 1000);
   });
 
+  it('a key pressed right after the answer, before the survey listens, still answers the first question', async () => {
+    const call = h.start(SEED_POLLING, {}, '1');
+    expect(await call.outcome).toEqual({ result: 'SUCCESS_POLLING' });
+    expect(h.resultsOf(call.linkedId).map((r) => r.exten)).toEqual(['1']);
+  });
+
   it('customer presses nothing: the question is replayed 3 times, then FAIL_POLLING, no results', async () => {
     const call = h.start(SEED_POLLING);
     expect(await call.outcome).toEqual({ result: 'FAIL_POLLING', reason: 'no-input' });
