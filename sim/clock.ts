@@ -11,8 +11,8 @@ export interface SimClock {
   cancelAll(): void;
 }
 
-/** mulberry32: tiny, fast, good enough for scheduling jitter. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: tiny, fast, good enough for scheduling jitter (and seeded test campaigns). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,6 +8,7 @@ import type { SessionRegistry } from '../session/call-session.js';
 import type { RunSurvey } from '../survey/types.js';
 import type { AgentAvailability } from './agents.js';
 import type { CallBook } from './book.js';
+import type { Slots } from './slots.js';
 
 export interface DialerDeps {
   config: Config;
@@ -31,14 +32,8 @@ export interface Dialer extends DialerControl {
   halt(): void;
 }
 
-/** What the parts of the dialer share. */
-export interface DialerCore {
-  config: Config;
-  db: Db;
-  log: Logger;
-  ari: AriPort;
-  clock: Clock;
-  runSurvey: RunSurvey;
+/** What the parts of the dialer share: its dependencies plus the shared call state. */
+export interface DialerCore extends Omit<DialerDeps, 'simulator'> {
   registry: SessionRegistry;
   book: CallBook;
   agents: AgentAvailability;
@@ -54,7 +49,5 @@ export interface DialerCore {
   /** Bounds originates in flight (see slots.ts). */
   originateSlots: Slots;
 }
-
-import type { Slots } from './slots.js';
 
 export const digitsOf = (s: string) => s.replace(/\D/g, '');

@@ -64,14 +64,19 @@ export function testApi(env: Record<string, string> = {}, opts: { now?: () => nu
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body);
     const res = await app.request(path.startsWith('/') && !path.startsWith(BASE) && !path.startsWith('/admin') && !path.startsWith('/health') && !path.startsWith('/openapi') ? BASE + path : path, init, from);
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text, headers: res.headers };
+    return readResponse(res);
   };
   return { ...e, app, dialer, audio, prompts, call };
+}
+
+/** Status, body text, body as JSON (undefined when it is not JSON) and headers of a response. */
+export async function readResponse(res: Response) {
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
 }

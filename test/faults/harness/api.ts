@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../../src/api/app.js';
 import { freshEnv } from '../../helpers/env.js';
-import { fakeConverter, fakeDialer, fakePrompts, fromAddress } from '../../api/helpers.js';
+import { fakeConverter, fakeDialer, fakePrompts, fromAddress, readResponse } from '../../api/helpers.js';
 
 export const BASE = '/pbxcore/api/module-dialer/v1';
 export const LOCAL = fromAddress('127.0.0.1');
@@ -18,15 +18,7 @@ export function apiUnderTest(env: Record<string, string> = {}, nowMs?: () => num
   const app = createApp({ config: e.config, db: e.db, log: e.log, dialer: fakeDialer(), audio: fakeConverter(), prompts: fakePrompts(), nowMs });
 
   async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}, from = LOCAL) {
-    const res = await app.request(path, { method, body, headers }, from);
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text, headers: res.headers };
+    return readResponse(await app.request(path, { method, body, headers }, from));
   }
 
   /** Row counts + a checksum of every table, and the files under the data dir (names + sizes). */

@@ -7,20 +7,12 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CallLog, type CallRecord } from '../../../sim/call-log.js';
+import { mulberry32 } from '../../../sim/clock.js';
 import type { Simulator } from '../../../sim/index.js';
 import { api, sleep } from './service.js';
 
-/** Small deterministic PRNG (mulberry32) so a failing run can be replayed with its seed. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG, the simulator's, so a failing run can be replayed with its seed. */
+export const prng = mulberry32;
 
 export interface CampaignPlan {
   tasks: { body: Record<string, unknown>; numbers: string[]; maxAttempt: number }[];
