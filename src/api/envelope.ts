@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Outcome } from '../services/context.js';
+import { RawJson } from '../raw-json.js';
 
 /**
  * The original module's response envelope (MikoPBX PBXApiResult). Handled logical errors are HTTP 200 with
@@ -13,8 +14,9 @@ export function envelope(result: boolean, data: unknown, messages: unknown = [])
 const JSON_TYPE = { 'content-type': 'application/json; charset=UTF-8' };
 
 export function sendEnvelope(c: Context, result: boolean, data: unknown, messages: unknown = [], status = 200) {
-  // Serialised by hand (not c.json) so large result sets are stringified exactly once.
-  return c.body(JSON.stringify(envelope(result, data, messages)), status as 200, JSON_TYPE);
+  // Serialised by hand (not c.json) so large result sets are stringified exactly once (or, as RawJson,
+  // not at all).
+  return c.body(RawJson.object(envelope(result, data, messages)).text, status as 200, JSON_TYPE);
 }
 
 /** Envelope for a service outcome; a failed outcome without data answers `data: []` like the original. */

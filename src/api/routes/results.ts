@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { fail } from '../../services/context.js';
+import { RawJson } from '../../raw-json.js';
 import { pollingResultsSince, resultsSince } from '../../services/results/index.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
@@ -21,11 +22,11 @@ export function resultRoutes(app: Hono, deps: ApiDeps): void {
   app.get('/results/:changeTime', (c) => {
     const since = parseSince(c.req.param('changeTime'));
     if (since === null) return sendOutcome(c, fail(badSince(c.req.param('changeTime'))));
-    return sendEnvelope(c, true, { results: resultsSince(ctx, since) });
+    return sendEnvelope(c, true, RawJson.object({ results: resultsSince(ctx, since) }));
   });
   app.get('/polling-results/:changeTime', (c) => {
     const since = parseSince(c.req.param('changeTime'));
     if (since === null) return sendOutcome(c, fail(badSince(c.req.param('changeTime'))));
-    return sendEnvelope(c, true, { results: pollingResultsSince(ctx, since) });
+    return sendEnvelope(c, true, RawJson.object({ results: pollingResultsSince(ctx, since) }));
   });
 }

@@ -31,3 +31,12 @@ export interface TaskRow {
   tryInterval: number;
   isCallback: number;
 }
+
+/** SQL that renders one row as a JSON object with these columns, in this order (SQLite's json_object). */
+export function jsonRow(columns: string): string {
+  return `json_object(${columns
+    .split(',')
+    .map((c) => c.trim())
+    .map((c) => `'${c}', ${c}`)
+    .join(', ')})`;
+}

@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
+import { RawJson } from '../../raw-json.js';
 import { stmt, type ServiceCtx } from '../context.js';
-import { POLLING_RESULT_COLUMNS, RESULT_COLUMNS } from './columns.js';
+import { jsonRow, POLLING_RESULT_COLUMNS, RESULT_COLUMNS } from './columns.js';
 
 /** The CRM sync cap of the original: at most this many rows per call. */
 export const SYNC_LIMIT = 10_000;
@@ -9,18 +11,19 @@ export const SYNC_LIMIT = 10_000;
  * The bound is inclusive like the original, so a client polling with the last changeTime it saw gets
  * that boundary row again rather than missing rows written in the same instant.
  */
-export function resultsSince(ctx: ServiceCtx, since: number): unknown[] {
-  return stmt(ctx.db, 'resultsSince', () =>
-    ctx.db.$client.prepare(
-      `SELECT ${RESULT_COLUMNS} FROM task_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`,
-    ),
-  ).all(since);
+export function resultsSince(ctx: ServiceCtx, since: number): RawJson {
+  return jsonRows(ctx, 'resultsSince', `SELECT ${jsonRow(RESULT_COLUMNS)} FROM task_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, since);
 }
 
-export function pollingResultsSince(ctx: ServiceCtx, since: number): unknown[] {
-  return stmt(ctx.db, 'pollingResultsSince', () =>
-    ctx.db.$client.prepare(
-      `SELECT ${POLLING_RESULT_COLUMNS} FROM polling_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`,
-    ),
-  ).all(since);
+export function pollingResultsSince(ctx: ServiceCtx, since: number): RawJson {
+  return jsonRows(ctx, 'pollingResultsSince', `SELECT ${jsonRow(POLLING_RESULT_COLUMNS)} FROM polling_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, since);
+}
+
+/**
+ * Rows rendered as JSON by SQLite, one string each, joined into an array: no per-row JS object is built.
+ * SQLite's JSON numbers round-trip exactly (a whole REAL prints as "5.0", the same number).
+ */
+export function jsonRows(ctx: ServiceCtx, key: string, sql: string, ...args: unknown[]): RawJson {
+  const s = stmt(ctx.db, `json:${key}`, () => ctx.db.$client.prepare(sql).pluck() as Database.Statement<unknown[], string>);
+  return RawJson.array(s.all(...args));
 }

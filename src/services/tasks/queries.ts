@@ -1,6 +1,8 @@
 import { dbVersion, fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
-import { POLLING_RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
-import { resultsOfTask, taskById } from './store.js';
+import { RawJson } from '../../raw-json.js';
+import { jsonRow, POLLING_RESULT_COLUMNS, RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import { jsonRows } from '../results/index.js';
+import { taskById } from './store.js';
 
 /** GET /task: ordered by id; `offset` is a keyset (id > offset), not "skip N". */
 export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number; limit?: number }): TaskRow[] {
@@ -17,17 +19,16 @@ export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number;
   return stmt(ctx.db, `listTasks:${sql}`, () => ctx.db.$client.prepare(sql)).all(...args) as TaskRow[];
 }
 
-type TaskWithResults = TaskRow & { results: unknown[]; resultsPoling: unknown[] };
 
 /**
  * Recently read tasks, valid while the database version is unchanged. CRMs poll GET /task/{id} in
  * loops; between two writes the answer cannot change, so it is served without touching the tables.
  */
-const taskCache = new WeakMap<object, { version: string; byId: Map<number, TaskWithResults> }>();
+const taskCache = new WeakMap<object, { version: string; byId: Map<number, RawJson> }>();
 const CACHE_MAX = 64;
 
 /** GET /task/{id}: the task with every attempt row and every polling answer of the task. */
-export function getTask(ctx: ServiceCtx, id: number): Outcome<TaskWithResults> {
+export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
   const version = dbVersion(ctx.db);
   let cache = taskCache.get(ctx.db.$client);
   if (!cache || cache.version !== version) taskCache.set(ctx.db.$client, (cache = { version, byId: new Map() }));
@@ -36,12 +37,12 @@ export function getTask(ctx: ServiceCtx, id: number): Outcome<TaskWithResults> {
 
   const task = taskById(ctx.db, id);
   if (!task) return fail(`Task ${id} not found`, []);
-  const resultsPoling = stmt(ctx.db, 'pollingResultsOfTask', () =>
-    ctx.db.$client.prepare(`SELECT ${POLLING_RESULT_COLUMNS} FROM polling_results WHERE taskId = ? ORDER BY id`),
-  ).all(id);
-  const data = { ...task, results: resultsOfTask(ctx.db, id), resultsPoling };
+  const results = jsonRows(ctx, 'resultsOfTask', `SELECT ${jsonRow(RESULT_COLUMNS)} FROM task_results WHERE taskId = ? ORDER BY id`, id);
+  const resultsPoling = jsonRows(ctx, 'pollingResultsOfTask', `SELECT ${jsonRow(POLLING_RESULT_COLUMNS)} FROM polling_results WHERE taskId = ? ORDER BY id`, id);
+  // the whole answer rendered once: a cache hit then costs no serialisation at all
+  const data = RawJson.object({ ...task, results, resultsPoling });
   // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
-  if (data.results.length <= 1000) {
+  if (results.text.length <= 1_000_000) {
     if (cache.byId.size >= CACHE_MAX) cache.byId.delete(cache.byId.keys().next().value!);
     cache.byId.set(id, data);
   }

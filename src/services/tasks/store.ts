@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { stmt } from '../context.js';
-import { RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import { TASK_COLUMNS, type TaskRow } from '../results/columns.js';
 
 /** Task SQL in one place. Plain prepared statements: the merge of 100 000 numbers runs through these. */
 
@@ -99,5 +99,3 @@ export const updateOpenNumberStmt = (db: Db): Database.Statement =>
 export const deleteResultStmt = (db: Db): Database.Statement =>
   prep(db, 'deleteResult', 'DELETE FROM task_results WHERE id = ?');
 
-export const resultsOfTask = (db: Db, taskId: number) =>
-  prep(db, 'resultsOfTask', `SELECT ${RESULT_COLUMNS} FROM task_results WHERE taskId = ? ORDER BY id`).all(taskId);
