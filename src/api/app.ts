@@ -37,6 +37,9 @@ export function createApp(deps: ApiDeps): Hono {
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - start).toFixed(2) }, 'request');
   });
 
+  // Authentication before any body is read: an unauthenticated request never makes the server buffer one.
+  installAuth(app, { config, log: deps.log, now: deps.nowMs });
+
   const tooLarge = (max: number) => (c: Context) =>
     sendEnvelope(c, false, [], [`Request body is larger than the limit of ${max} bytes`], 413);
   const uploadLimit = bodyLimit({ maxSize: config.http.maxUploadBytes, onError: tooLarge(config.http.maxUploadBytes) });
@@ -48,8 +51,6 @@ export function createApp(deps: ApiDeps): Hono {
     if (m !== 'POST' && m !== 'PUT' && m !== 'PATCH') return next();
     return m === 'POST' && c.req.path === `${BASE}/audio` ? uploadLimit(c, next) : jsonLimit(c, next);
   });
-
-  installAuth(app, { config, log: deps.log, now: deps.nowMs });
 
   const v1 = new Hono();
   taskRoutes(v1, deps);

@@ -3,11 +3,13 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { coreError, NOT_AUTHENTICATED } from '../api/envelope.js';
-import { clientAddress, isLoopback } from './peer.js';
+import { bodyLimit } from 'hono/body-limit';
+import { clientAddress, isLocalRequest } from './peer.js';
 import { createLoginThrottle, createSessionStore, safeEqual } from './sessions.js';
 
 export const SESSION_COOKIE = 'autodialer_session';
 export const LOGIN_PATH = '/admin-cabinet/session/start';
+const LOGIN_MAX_BYTES = 16 * 1024;
 /** Routes served without credentials: login itself, liveness and the API description. */
 export const PUBLIC_PATHS: readonly string[] = [LOGIN_PATH, '/health', '/openapi.json'];
 
@@ -31,8 +33,7 @@ export function installAuth(app: Hono, deps: AuthDeps): void {
 
   const requireAuth: MiddlewareHandler = async (c, next) => {
     if (PUBLIC_PATHS.includes(c.req.path)) return next();
-    const addr = clientAddress(c, auth.trustedProxies);
-    if (isLoopback(addr)) return next();
+    if (isLocalRequest(c, auth.trustedProxies)) return next();
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     if (bearer && auth.apiTokens.some((t) => safeEqual(t, bearer))) return next();
     if (sessions.valid(getCookie(c, SESSION_COOKIE))) return next();
@@ -40,7 +41,12 @@ export function installAuth(app: Hono, deps: AuthDeps): void {
   };
   app.use('*', requireAuth);
 
-  app.post(LOGIN_PATH, async (c) => {
+  // A login form is a few dozen bytes; nobody unauthenticated gets to make the server buffer more.
+  const loginLimit = bodyLimit({
+    maxSize: LOGIN_MAX_BYTES,
+    onError: (c) => c.json({ success: false, reload: false, message: { error: ['Login form too large'] } }, 413),
+  });
+  app.post(LOGIN_PATH, loginLimit, async (c) => {
     const addr = clientAddress(c, auth.trustedProxies) || 'unknown';
     if (throttle.locked(addr)) {
       log.warn({ addr }, 'login refused: too many failed attempts');

@@ -55,5 +55,22 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
     .map((s) => normalise(s))
     .filter((s) => isIP(s));
   for (let i = chain.length - 1; i >= 0; i--) if (!matchesAny(chain[i], trustedProxies)) return chain[i];
-  return chain[0] ?? peer;
+  // A trusted proxy that names no usable client: unknown, never the proxy's own (often loopback) address.
+  return '';
+}
+
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+
+/**
+ * Whether the request may use the loopback exemption (no credentials), as the original allows for
+ * 127.0.0.1. Not when the request was forwarded by a proxy on this host (it carries forwarding headers:
+ * the real client is elsewhere), and not when a browser sent it (Origin / Sec-Fetch-Site): a web page
+ * open on the PBX, or a DNS-rebinding page, must not drive the dialer. curl and CRMs send neither.
+ */
+export function isLocalRequest(c: Context, trustedProxies: readonly string[]): boolean {
+  if (!isLoopback(clientAddress(c, trustedProxies))) return false;
+  const peerIsProxy = trustedProxies.length > 0 && matchesAny(directPeer(c), trustedProxies);
+  if (!peerIsProxy && FORWARDING_HEADERS.some((h) => c.req.header(h) !== undefined)) return false;
+  const fetchSite = c.req.header('sec-fetch-site');
+  return c.req.header('origin') === undefined && (fetchSite === undefined || fetchSite === 'none');
 }

@@ -97,3 +97,52 @@ describe('auth without DIALER_ADMIN_PASSWORD', () => {
     expect((await t.call('GET', '/task')).status).toBe(200);
   });
 });
+
+describe('the loopback exemption is only for requests really made on this host', () => {
+  const t = testApi({ DIALER_API_TOKENS: 'tok' });
+  const proxied = testApi({ DIALER_TRUSTED_PROXIES: '127.0.0.1' });
+  const LOCAL = fromAddress('127.0.0.1');
+  const status = async (api: ReturnType<typeof testApi>, headers: Record<string, string>, from = LOCAL) =>
+    (await api.call('GET', '/task', undefined, from, headers)).status;
+
+  it('a request forwarded by a proxy on this host is not local', async () => {
+    expect(await status(t, { 'x-forwarded-for': '203.0.113.9' })).toBe(401);
+    expect(await status(t, { forwarded: 'for=203.0.113.9' })).toBe(401);
+    expect(await status(t, { 'x-real-ip': '203.0.113.9' }, fromAddress('::1'))).toBe(401);
+    expect(await status(t, { 'x-forwarded-for': '203.0.113.9', authorization: 'Bearer tok' })).toBe(200);
+  });
+
+  it('a trusted proxy that names no usable client does not make the request local', async () => {
+    expect(await status(proxied, {})).toBe(401);
+    expect(await status(proxied, { 'x-forwarded-for': '203.0.113.9:4444' })).toBe(401);
+    expect(await status(proxied, { 'x-forwarded-for': '203.0.113.9' })).toBe(401);
+  });
+
+  it('a browser request (a web page or DNS rebinding) does not get the exemption; curl and CRMs do', async () => {
+    expect(await status(t, { origin: 'http://evil.example' })).toBe(401);
+    expect(await status(t, { 'sec-fetch-site': 'cross-site' })).toBe(401);
+    expect(await status(t, { 'sec-fetch-site': 'same-origin' })).toBe(401);
+    expect(await status(t, { 'sec-fetch-site': 'none' })).toBe(200); // the admin typed the URL
+    expect(await status(t, { 'user-agent': 'curl/8.0' })).toBe(200);
+    const post = await t.call('POST', '/task', '{"innerNum":"1","numbers":["79001112233"]}', LOCAL, { origin: 'http://evil.example', 'content-type': 'text/plain' });
+    expect(post.status).toBe(401);
+    expect((t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get() as { n: number }).n).toBe(0);
+  });
+
+  it('an unauthenticated caller cannot make the server read a large body', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(ctrl) {
+        pulled++;
+        if (pulled > 2000) return ctrl.close(); // 2000 × 16 KiB = 32 MiB if it were all read
+        ctrl.enqueue(new Uint8Array(16 * 1024));
+      },
+    });
+    const REMOTE_PEER = fromAddress('203.0.113.7');
+    const res = await t.app.request(`${BASE}/task`, { method: 'POST', body, duplex: 'half' } as RequestInit, REMOTE_PEER);
+    expect(res.status).toBe(401);
+    expect(pulled).toBeLessThan(50);
+    const login = await t.app.request('/admin-cabinet/session/start', { method: 'POST', body: 'login=admin&password=' + 'x'.repeat(64 * 1024), headers: FORM }, REMOTE_PEER);
+    expect(login.status).toBe(413);
+  });
+});
