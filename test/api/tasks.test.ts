@@ -262,6 +262,22 @@ describe('GET /results/{changeTime}', () => {
     expect(row).toMatchObject({ id: 3, result: 'FAIL', outDialState: 'BUSY', cause: 'User busy', hangupCause: 17 });
   });
 
+  it('a CRM paging by the last changeTime it saw gets every row of a 25 000-number task', async () => {
+    const numbers = Array.from({ length: 25_000 }, (_, i) => String(79100000000 + i));
+    const id = (await t.call('POST', '/task', { crmId: 'paging', innerNum: '1', numbers })).json.data.id;
+    const seen = new Set<number>();
+    let since = 0;
+    for (let page = 0; page < 10; page++) {
+      const rows = (await t.call('GET', `/results/${since}`)).json.data.results as { id: number; taskId: number; changeTime: number }[];
+      for (const r of rows) if (r.taskId === id) seen.add(r.id);
+      const last = rows.at(-1)!.changeTime;
+      if (rows.length < 10_000) break;
+      expect(last).toBeGreaterThan(since); // the cursor always moves
+      since = last;
+    }
+    expect(seen.size).toBe(25_000);
+  });
+
   it('caps at 10 000 rows', async () => {
     const tx = t.db.$client.transaction(() => {
       for (let i = 0; i < 10_050; i++) insert.run(1000 + i);

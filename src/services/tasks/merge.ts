@@ -21,6 +21,9 @@ export interface MergeStats {
  * - new numbers are appended in request order.
  * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups.
  */
+/** Rows that may share one changeTime (well below the 10 000-row sync cap). */
+const STAMP_GROUP = 1000;
+
 const isInCall = (r: { closeTime: number; state: string }) => r.closeTime === 0 && r.state !== 'CreateTask';
 
 export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNumber[], now: number): MergeStats {
@@ -49,10 +52,14 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
     }
   }
 
+  // CRMs sync with GET /results/{changeTime}: inclusive bound, at most 10 000 rows. Rows written with one
+  // changeTime beyond that cap could never be paged past, so each 1 000 rows written get the next millisecond.
+  let written = 0;
+  const stamp = () => now + Math.floor(written++ / STAMP_GROUP) / 1000;
   for (const n of numbers) {
     const rows = byPhone.get(n.phoneId);
     if (!rows) {
-      insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, now);
+      insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, stamp());
       stats.added++;
       continue;
     }
@@ -64,7 +71,7 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
         r.timeOffsetMinutes === n.timeOffsetMinutes;
       if (r.closeTime !== 0 || same) stats.kept++;
       else {
-        update.run(n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, now, r.id);
+        update.run(n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, stamp(), r.id);
         stats.updated++;
       }
     }
