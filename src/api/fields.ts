@@ -6,23 +6,27 @@ import { z } from 'zod';
  */
 
 const intString = /^\s*[-+]?\d+\s*$/;
+/** PHP and 1C clients send "" for "not set": such a field counts as omitted. */
+const isBlank = (v: unknown) => typeof v === 'string' && v.trim() === '';
 
-/** Integer from a number or a string of digits. */
+/** Integer from a number or a string of digits; a blank string is "not given" (every use is optional). */
 export const intField = (min: number, max: number) =>
   z.preprocess(
-    (v) => (typeof v === 'string' && intString.test(v) ? Number(v) : v),
+    (v) => (isBlank(v) ? undefined : typeof v === 'string' && intString.test(v) ? Number(v) : v),
     z
       .number({ error: `must be an integer from ${min} to ${max}` })
       .int({ error: `must be an integer from ${min} to ${max}` })
       .min(min, { error: `must be an integer from ${min} to ${max}` })
-      .max(max, { error: `must be an integer from ${min} to ${max}` }),
+      .max(max, { error: `must be an integer from ${min} to ${max}` })
+      .optional(),
   );
 
 /** One of a few integer flags, e.g. 0|1. */
 export const flagField = (values: readonly number[]) =>
   z.preprocess(
-    (v) => (typeof v === 'string' && intString.test(v) ? Number(v) : typeof v === 'boolean' ? Number(v) : v),
-    z.literal(values as number[], { error: `must be one of ${values.join(', ')}` }),
+    (v) =>
+      isBlank(v) ? undefined : typeof v === 'string' && intString.test(v) ? Number(v) : typeof v === 'boolean' ? Number(v) : v,
+    z.literal(values as number[], { error: `must be one of ${values.join(', ')}` }).optional(),
   );
 
 /** Text from a string or a number (CRMs send ids either way). */

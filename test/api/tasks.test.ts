@@ -228,6 +228,13 @@ describe('POST /task-signal-close', () => {
     expect(row.changeTime).toBe(row.closeTime);
   });
 
+  it('blank strings in optional integer fields count as omitted, as PHP and 1C clients send them', async () => {
+    const c = await t.call('POST', '/task', { innerNum: '1', maxCountChannels: '', maxAttempt: ' ', isCallback: '', numbers: ['79005550001'] });
+    expect(c.json).toMatchObject({ result: true, data: { maxCountChannels: 1, maxAttempt: 1, isCallback: 0 } });
+    const r = await t.call('POST', '/task-signal-close', { phone: '79005550001', taskId: '' });
+    expect(r.json).toMatchObject({ result: true, data: { closed: 1, taskIds: [c.json.data.id] } });
+  });
+
   it('empty phone → "error phone", nothing changes; already closed rows are not touched', async () => {
     expect((await t.call('POST', '/task-signal-close', { phone: '' })).json).toMatchObject({ result: false, messages: ['error phone'] });
     expect((await t.call('POST', '/task-signal-close', {})).json).toMatchObject({ result: false, messages: ['error phone'] });
