@@ -56,6 +56,8 @@ export const taskResults = sqliteTable(
     timeOffsetMinutes: integer('timeOffsetMinutes'),
     /** Set when the originate request is about to be sent; a crash after this never re-dials the row. */
     originatedAt: real('originatedAt'),
+    /** 1 = the CRM removed the number (re-POST) while this call was up: the call is recorded, never retried. */
+    removed: integer('removed').notNull().default(0),
   },
   (t) => [
     index('task_results_pick').on(t.taskId, t.closeTime, t.state, t.id),

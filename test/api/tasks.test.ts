@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { finishAttempt } from '../../src/services/attempts/index.js';
 import { testApi } from './helpers.js';
 
 const rowsOf = (t: ReturnType<typeof testApi>, taskId: number) =>
@@ -113,6 +114,15 @@ describe('POST /task: number merge', () => {
       ['79001234569', 'CreateTask'],
     ]);
     expect(rows.find((x) => x.id === waiting.id)).toBeUndefined();
+    // that call then fails: it is recorded, and the removed number is not called again (no retry row)
+    t.db.$client.prepare('UPDATE tasks SET maxAttempt = 3 WHERE id = ?').run(id);
+    const out = finishAttempt(t.db, inCall.id, 'FAIL', { state: 'endCall', outDialState: 'BUSY' }, { nowSec: 2e9, retryAt: (s) => 2e9 + s });
+    expect(out.closed).toBe(true);
+    expect(out.retryRowId).toBeUndefined();
+    expect(rowsOf(t, id).map((x) => [x.phone, x.result])).toEqual([
+      ['79001234567', 'FAIL'],
+      ['79001234569', ''],
+    ]);
   });
 
   it('updates params/clientId/timeCallAllow/TimeOffset only on open rows; keeps every attempt row', async () => {

@@ -118,7 +118,8 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
     if (!task) return { closed: true, siblingsClosed: 0 };
 
     const wantsRetry = isFailure(result) || (task.attemptUntilSignal === 1 && result !== ResultCode.SUCCESS_EXTERNAL_SIGNAL);
-    if (wantsRetry && !o.noRetry && row.attemptNumber < task.maxAttempt) {
+    // a number the CRM removed from the task while this call was up is not called again
+    if (wantsRetry && !o.noRetry && !row.removed && row.attemptNumber < task.maxAttempt) {
       const ins = stmt(db, 
           `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeOffsetMinutes, attemptNumber,
              timeCallAllow, state, result, changeTime, closeTime)

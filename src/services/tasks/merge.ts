@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { ParsedNumber } from './numbers.js';
-import { deleteResultStmt, insertNumberStmt, numbersOfTask, updateOpenNumberStmt } from './store.js';
+import { deleteResultStmt, insertNumberStmt, markRemovedStmt, numbersOfTask, updateOpenNumberStmt } from './store.js';
 
 export interface MergeStats {
   added: number;
@@ -13,8 +13,8 @@ export interface MergeStats {
  * The original's number-list merge (spec §2.2 (1)), run inside the caller's transaction:
  * - identity is phoneId (last 10 digits);
  * - rows whose phoneId is not in the new list are deleted (every attempt of that number), except a row
- *   whose call is in progress right now: that call goes on and its outcome is recorded, so it is kept
- *   (the original deleted it and the outcome was lost or re-created as an orphan row);
+ *   whose call is in progress right now: that call goes on and its outcome is recorded, so it is kept,
+ *   marked `removed` so it is not retried (the original deleted it and lost the outcome);
  * - numbers already in the task keep all their rows and results; only OPEN rows take the new params,
  *   clientId, timeCallAllow and TimeOffset (a finished number is never re-dialed by a re-POST);
  *   unlike v1.35 pending retry rows are kept too;
@@ -37,6 +37,7 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
   const insert = insertNumberStmt(db);
   const update = updateOpenNumberStmt(db);
   const del = deleteResultStmt(db);
+  const markRemoved = markRemovedStmt(db);
 
   const wanted = new Set<string>();
   for (const n of numbers) wanted.add(n.phoneId);
@@ -44,6 +45,7 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
     if (wanted.has(phoneId)) continue;
     for (const r of rows) {
       if (isInCall(r)) {
+        markRemoved.run(r.id); // recorded when the call ends, never retried
         stats.kept++;
         continue;
       }

@@ -96,6 +96,9 @@ export const updateOpenNumberStmt = (db: Db): Database.Statement =>
     'UPDATE task_results SET params = ?, clientId = ?, timeCallAllow = ?, timeOffsetMinutes = ?, changeTime = ? WHERE id = ? AND closeTime = 0',
   );
 
+export const markRemovedStmt = (db: Db): Database.Statement =>
+  prep(db, 'markRemoved', 'UPDATE task_results SET removed = 1 WHERE id = ? AND closeTime = 0');
+
 export const deleteResultStmt = (db: Db): Database.Statement =>
   prep(db, 'deleteResult', 'DELETE FROM task_results WHERE id = ?');
 
