@@ -51,8 +51,6 @@ export function createSurveyRunner(deps: SurveyDeps): RunSurvey {
       if (session.ended) return { result: 'FAIL_POLLING', reason: 'hangup' };
       log.error({ err }, 'survey failed');
       return { result: 'FAIL_POLLING', reason: 'error' };
-    } finally {
-      keys.close();
     }
   };
 }
