@@ -37,6 +37,7 @@ export async function connectAgent(
     timeoutSec: ringSec,
     variables: { AUTODIALER_ROW_ID: String(call.rowId), AUTODIALER_LEG: 'agent' },
   });
+  if (r.ok || r.error === 'gone' || r.status > 0) call.agentOriginateAnsweredAt = performance.now();
   core.agents.ownCallChanged(target);
   if (!r.ok && r.error === 'failed' && !ev.answered && !agent.ended) {
     // Asterisk refused to even start ringing the agent (bad context / technology).

@@ -27,10 +27,12 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   // Marked sent only once a connection is free for it, right before it goes out (see slots.ts).
   await core.originateSlots.acquire();
   if (!core.alive()) return core.originateSlots.release(); // halted: a crash sends and writes nothing
-  if (core.draining() || !markOriginateSent(core.db, row.id, core.nowSec())) {
+  // Disconnected (or the session was ended by a reconciliation meanwhile): the events of this call could be
+  // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
+  if (core.draining() || !core.connected() || session.ended || !markOriginateSent(core.db, row.id, core.nowSec())) {
     core.originateSlots.release();
     session.end({ by: 'local' });
-    // Never sent: stopping, or the row was closed / removed meanwhile (signal-close, re-POST).
+    // Never sent: stopping, disconnected, or the row was closed / removed meanwhile (signal-close, re-POST).
     releaseAttempt(core.db, row.id, core.nowSec());
     return;
   }
@@ -48,6 +50,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       },
     })
     .finally(() => core.originateSlots.release());
+  if (r.ok || r.error === 'gone' || r.status > 0) call.originateAnsweredAt = performance.now();
   if (!r.ok && r.error === 'failed') {
     if (r.notSent) {
       // Provably never reached Asterisk: not an attempt, the number is ready again.

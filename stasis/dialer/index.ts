@@ -53,6 +53,7 @@ export function createDialer(deps: DialerDeps): Dialer {
     retryAt: (tryIntervalSec) => Math.ceil((clock.now() + clock.scaled(tryIntervalSec * 1000)) / 1000),
     alive: () => !halted,
     draining: () => draining,
+    connected: () => connected,
     originateSlots: new Slots(ORIGINATE_SLOTS),
   };
   scheduler = new Scheduler(core);

@@ -27,8 +27,19 @@ export class FakeAri implements AriPort {
   readonly agentTalkUnits = new Map<string, number>();
   /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
   deviceEventDelayMs = 0;
+  /** Delay (ms) before an originate is handled and answered (a slow Asterisk / HTTP round trip). */
+  originateDelayMs = 0;
+  /** While false the event socket is "down": events are lost, as they are on a real reconnect. */
+  private socketUp = true;
+  /** Drop or restore the event socket and tell the app, as the port's onConnection would. */
+  setConnection(s: 'connected' | 'disconnected') {
+    this.socketUp = s === 'connected';
+    this.conn.forEach((l) => l(s));
+  }
   private emit(e: AriEvent) {
-    const send = () => this.listeners.forEach((l) => l(e));
+    const send = () => {
+      if (this.socketUp) this.listeners.forEach((l) => l(e));
+    };
     if (e.type === 'DeviceStateChanged' && this.deviceEventDelayMs) setTimeout(send, this.deviceEventDelayMs);
     else queueMicrotask(send);
   }
@@ -61,6 +72,7 @@ export class FakeAri implements AriPort {
   }
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
+    if (this.originateDelayMs) await new Promise((r) => setTimeout(r, this.originateDelayMs));
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
     if (this.failWith !== undefined) {
       this.originated.push({ id: req.channelId, endpoint: req.endpoint, at: Date.now() });
