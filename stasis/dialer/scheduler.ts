@@ -51,6 +51,9 @@ export class Scheduler {
   }
 
   private wakeAt(realMs: number) {
+    // Node's timers overflow past 2^31-1 ms (~24.8 days) and fire after 1 ms: a row allowed months ahead
+    // would spin passes forever. An hour is far enough; the pass then simply re-arms the timer.
+    realMs = Math.min(realMs, Date.now() + MAX_TIMER_MS);
     if (realMs >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = realMs;
@@ -180,6 +183,9 @@ export class Scheduler {
       });
   }
 }
+
+/** Longest single timer wait; far-future rows are re-checked at this interval. */
+const MAX_TIMER_MS = 3_600_000;
 
 /** Bounds one synchronous pass so a burst of starts never blocks the event loop for long. */
 const MAX_STARTS_PER_PASS = 200;
