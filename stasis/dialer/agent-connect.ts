@@ -39,11 +39,13 @@ export async function connectAgent(
   });
   if (r.ok || r.error === 'gone' || r.status > 0) call.agentOriginateAnsweredAt = performance.now();
   core.agents.ownCallChanged(target);
-  if (!r.ok && r.error === 'failed' && !ev.answered && !agent.ended) {
-    // Asterisk refused to even start ringing the agent (bad context / technology).
+  if (!r.ok && r.error === 'failed' && (r.notSent || r.status >= 400) && !ev.answered && !agent.ended) {
+    // Asterisk refused to even start ringing the agent (bad context / technology), or never got the request.
     agent.end({ by: 'local' });
     return { kind: 'agent-failed', inDialState: 'CHANUNAVAIL' };
   }
+  // No answer at all (timeout): Asterisk may well be ringing the agent, so keep waiting (bounded by the
+  // ring guard below) and hang the leg up when giving up, instead of leaving the phone ringing unattended.
 
   const first = await Promise.race([answered, clientGone]);
   if (first === 'client-gone') {

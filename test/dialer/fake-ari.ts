@@ -27,6 +27,10 @@ export class FakeAri implements AriPort {
   readonly agentTalkUnits = new Map<string, number>();
   /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
   deviceEventDelayMs = 0;
+  /** Legs whose originate is carried out but whose HTTP answer is lost (status 0, like a timeout). */
+  readonly loseAnswerOf = new Set<'agent' | 'customer'>();
+  /** createBridge answers with this HTTP failure. */
+  failBridgeWith: number | undefined;
   /** Delay (ms) before an originate is handled and answered (a slow Asterisk / HTTP round trip). */
   originateDelayMs = 0;
   /** While false the event socket is "down": events are lost, as they are on a real reconnect. */
@@ -73,6 +77,12 @@ export class FakeAri implements AriPort {
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.originateDelayMs) await new Promise((r) => setTimeout(r, this.originateDelayMs));
+    const r = await this.doOriginate(req);
+    const leg = req.endpoint.includes('@internal') ? 'agent' : 'customer';
+    if (r.ok && this.loseAnswerOf.has(leg)) return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
+    return r;
+  }
+  private async doOriginate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
     if (this.failWith !== undefined) {
       this.originated.push({ id: req.channelId, endpoint: req.endpoint, at: Date.now() });
@@ -160,6 +170,7 @@ export class FakeAri implements AriPort {
     return { ok: true, value: '' };
   }
   async createBridge(): Promise<AriResult> {
+    if (this.failBridgeWith !== undefined) return { ok: false, error: 'failed', status: this.failBridgeWith, message: 'Internal Server Error' };
     return { ok: true, value: undefined };
   }
   async addToBridge(bridgeId: string, ids: string[]): Promise<AriResult> {

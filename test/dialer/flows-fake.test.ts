@@ -130,3 +130,17 @@ describe('call flows against an in-memory ARI', () => {
     await dialer.stop();
   });
 });
+
+describe('agent leg failures against an in-memory ARI', () => {
+  it('keeps following an agent originate whose answer was lost, and bridges when the agent picks up', async () => {
+    const { ari, dialer } = setup();
+    ari.loseAnswerOf.add('agent');
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000307']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
+    await until(() => ari.busyAgents() === 0, 2000, 'agent leg gone');
+    await dialer.stop();
+  });
+
+});
