@@ -65,7 +65,13 @@ export async function connectAgent(
     if (made.ok) await ari.destroyBridge(bridgeId);
     return { kind: 'talked', hungUpFirst: 'client' };
   }
-  if (!added.ok) core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
+  if (!added.ok) {
+    // Nobody can talk: end both legs now rather than holding two silent phones until someone gives up.
+    core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
+    await Promise.all([hangupAndWait(customer), hangupAndWait(agent)]);
+    if (made.ok) void ari.destroyBridge(bridgeId);
+    return { kind: 'agent-failed', inDialState: 'ANSWER' };
+  }
   onBridged();
   // The call stops counting as pending only once a fresh read shows its agent busy: the cached free count
   // may lag behind, and using it with this call no longer pending would start one call too many.

@@ -143,4 +143,14 @@ describe('agent leg failures against an in-memory ARI', () => {
     await dialer.stop();
   });
 
+  it('hangs up both legs and records FAIL_USER_NO_ANSWER when the bridge cannot be made', async () => {
+    const { ari, dialer } = setup();
+    ari.failBridgeWith = 500;
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000317']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL_USER_NO_ANSWER', state: 'endDial' });
+    expect([...ari.channels.values()].filter((c) => c.name !== 'util')).toHaveLength(0); // both legs hung up
+    await dialer.stop();
+  });
 });
