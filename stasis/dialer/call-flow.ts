@@ -5,7 +5,7 @@ import { connectAgent } from './agent-connect.js';
 import type { CallEntry } from './book.js';
 import { classifyUnanswered } from './classify.js';
 import type { DialerCore } from './core.js';
-import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
+import { LegEvidence, hangupAndWait, waitAnswered, whenEnded } from './customer-leg.js';
 import { finish, trail } from './record.js';
 
 /** Nominal margin over the ring timeout Asterisk applies, before we stop waiting ourselves. */
@@ -163,7 +163,15 @@ async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, cal
 
 async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, session: CallSession, ev: LegEvidence) {
   const target = call.target as string;
-  const free = await core.agents.readNow(target, session.channelId);
+  const read = await core.agents.read(target, session.channelId);
+  if (read.status === 'gone' && !session.ended) {
+    // The customer's channel is gone; its ChannelDestroyed (with the cause) is normally just behind.
+    await Promise.race([whenEnded(session), core.clock.sleep(1000)]);
+    session.end({ by: 'remote' });
+  }
+  // A read that failed for another reason says nothing about the agent: use the last known state, and
+  // when that is unknown too, treat the agent as free (the agent leg's own result will tell).
+  const free = read.status === 'ok' ? read.free : read.status === 'failed' ? (core.agents.known(target) ?? 1) : 0;
   if (session.ended) {
     // The customer left before we could ring anyone: the agent was never involved.
     finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {

@@ -157,7 +157,10 @@ export class FakeAri implements AriPort {
     if (this.varDelayMs) await new Promise((res) => setTimeout(res, this.varDelayMs));
     return r;
   }
+  /** Variable reads on channels matching this fail with HTTP 500 (e.g. a slow or overloaded Asterisk). */
+  failReadsOn: ((channelId: string) => boolean) | undefined;
   private readVariable(id: string, v: string): AriResult<string> {
+    if (this.failReadsOn?.(id)) return { ok: false, error: 'failed', status: 500, message: 'Internal Server Error' };
     if (!this.channels.has(id)) return { ok: false, error: 'gone' };
     const dev = /^DEVICE_STATE\(PJSIP\/(\d+)\)$/.exec(v);
     if (dev) {

@@ -153,4 +153,14 @@ describe('agent leg failures against an in-memory ARI', () => {
     expect([...ari.channels.values()].filter((c) => c.name !== 'util')).toHaveLength(0); // both legs hung up
     await dialer.stop();
   });
+
+  it('does not hang up an answered customer as FAIL_USER_BUSY because reading the agent state failed', async () => {
+    const { ari, dialer } = setup();
+    ari.failReadsOn = (id) => id.startsWith('dlr-') && !id.startsWith('dlr-util');
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000327']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
+    await dialer.stop();
+  });
 });
