@@ -190,7 +190,13 @@ export class FakeAri implements AriPort {
     const c = this.channels.get(id);
     return c ? { ok: true, value: c } : { ok: false, error: 'gone' };
   }
+  /** The next this many listChannels requests fail with no answer. */
+  failListChannels = 0;
   async listChannels(): Promise<AriResult<AriChannel[]>> {
+    if (this.failListChannels > 0) {
+      this.failListChannels--;
+      return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
+    }
     return { ok: true, value: [...this.channels.values()] };
   }
   /** Change an agent's device state and tell the app, as Asterisk would. */
