@@ -20,7 +20,6 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   const session = core.registry.create(call.channelId, { rowId: row.id, taskId: task.id });
   const ev = LegEvidence.follow(session);
   const ringSec = config.dialing.ringTimeoutSeconds;
-  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
   const prefix = task.dialPrefix || config.dialing.defaultDialPrefix;
   const endpoint = config.dialing.originateEndpoint.replaceAll('{prefix}', prefix).replaceAll('{number}', row.phone);
 
@@ -32,10 +31,13 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   if (core.draining() || !core.connected() || session.ended || !markOriginateSent(core.db, row.id, core.nowSec())) {
     core.originateSlots.release();
     session.end({ by: 'local' });
-    // Never sent: stopping, disconnected, or the row was closed / removed meanwhile (signal-close, re-POST).
+    // Never sent: stopping, disconnected, the task was paused, or the row was closed / removed meanwhile
+    // (signal-close, re-POST).
     releaseAttempt(core.db, row.id, core.nowSec());
     return;
   }
+  // The ring guard starts now, not before the wait for a slot (the evidence listener above is older).
+  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
   const r = await ari
     .originate({
       channelId: call.channelId,
