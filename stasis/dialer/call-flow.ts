@@ -63,8 +63,10 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     }
     if (!ev.sawDial && !ev.answered && session.ended === undefined) {
       // Asterisk answered with an error, or the answer was lost: the call may or may not exist.
+      // Only a channel Asterisk says does not exist is over; if that read fails too (a slow Asterisk), the
+      // call is followed like any other: the ring guard bounds the wait and hangs up what may exist.
       const still = await ari.getChannel(call.channelId);
-      if (!still.ok && !ev.answered && !session.ended) {
+      if (!still.ok && still.error === 'gone' && !ev.answered && !session.ended) {
         session.end({ by: 'local' });
         // With an HTTP error Asterisk refused the call; without an answer (timeout) it may have rung the
         // customer, so the number is not tried again automatically.

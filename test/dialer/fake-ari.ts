@@ -27,7 +27,7 @@ export class FakeAri implements AriPort {
   readonly agentTalkUnits = new Map<string, number>();
   /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
   deviceEventDelayMs = 0;
-  /** Legs whose originate is carried out but whose HTTP answer is lost (status 0, like a timeout). */
+  /** Legs whose originate gets no HTTP answer (status 0, a timeout) but is carried out 5 units later. */
   readonly loseAnswerOf = new Set<'agent' | 'customer'>();
   /** createBridge answers with this HTTP failure. */
   failBridgeWith: number | undefined;
@@ -77,10 +77,13 @@ export class FakeAri implements AriPort {
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.originateDelayMs) await new Promise((r) => setTimeout(r, this.originateDelayMs));
-    const r = await this.doOriginate(req);
     const leg = req.endpoint.includes('@internal') ? 'agent' : 'customer';
-    if (r.ok && this.loseAnswerOf.has(leg)) return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
-    return r;
+    if (this.loseAnswerOf.has(leg)) {
+      // The request times out on our side; the slow Asterisk carries it out a little later.
+      setTimeout(() => void this.doOriginate(req), 5 * this.unit);
+      return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
+    }
+    return this.doOriginate(req);
   }
   private async doOriginate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
@@ -186,7 +189,10 @@ export class FakeAri implements AriPort {
   async destroyBridge(): Promise<AriResult> {
     return { ok: true, value: undefined };
   }
+  /** getChannel gets no answer (status 0). */
+  failGetChannel = false;
   async getChannel(id: string): Promise<AriResult<AriChannel>> {
+    if (this.failGetChannel) return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
     const c = this.channels.get(id);
     return c ? { ok: true, value: c } : { ok: false, error: 'gone' };
   }

@@ -106,6 +106,17 @@ describe('call flows against an in-memory ARI', () => {
     await dialer.stop();
   });
 
+  it('follows a call whose originate answer was lost when Asterisk is too slow to say whether it exists', async () => {
+    const { ari, dialer } = setup();
+    ari.loseAnswerOf.add('customer');
+    ari.failGetChannel = true;
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, ['79000000927']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 3000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_POLLING' });
+    await dialer.stop();
+  });
+
   it('does not start another call for a busy extension because a bridged call stopped counting as pending', async () => {
     const { ari, dialer } = setup();
     ari.deviceEventDelayMs = 150; // the agent's RINGING/INUSE arrives well after the bridge
