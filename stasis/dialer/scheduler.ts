@@ -12,7 +12,7 @@ import {
 import type { CallEntry } from './book.js';
 import { runCall } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
-import { finish } from './record.js';
+import { abandonCall, finish } from './record.js';
 import { pickCandidate, RateLimiter, taskCapacity } from './pacing.js';
 import { isAllowedNow, msToNextMinute } from './window.js';
 
@@ -170,6 +170,7 @@ export class Scheduler {
     call.done = runCall(core, task, row, call)
       .catch((err: unknown) => {
         core.log.error({ err, rowId: row.id }, 'call flow failed');
+        abandonCall(core, call);
         try {
           finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
         } catch (e) {

@@ -174,4 +174,17 @@ describe('agent leg failures against an in-memory ARI', () => {
     expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
     await dialer.stop();
   });
+
+  it('hangs up the customer and records FAIL when a call flow throws', async () => {
+    const ari = new FakeAri(10);
+    const broken = (async () => null) as unknown as Parameters<typeof createDialer>[0]['runSurvey'];
+    const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(0.01), runSurvey: broken, simulator: true });
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 1 }, ['79000000337']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 3000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL', cause: 'internal error' });
+    // the customer (who would stay 630 ms) is hung up at once
+    await until(() => ![...ari.channels.values()].some((c) => c.name.startsWith('customer')), 200, 'customer hung up');
+    await dialer.stop();
+  });
 });
