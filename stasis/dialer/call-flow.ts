@@ -73,7 +73,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
         finish(
           core,
           row.id,
-          r.status >= 400 && r.status < 500 ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
+          refusedAsNoRoute(r.status, r.message) ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
           { state: RowState.FAILED_ORIGINATE, cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200) },
           r.status === 0,
         );
@@ -82,6 +82,14 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     }
   }
   await followCustomer(core, task, row, call, session, ev, answered);
+}
+
+/**
+ * Asterisk refused the originate before any route ran: a 4xx, or 500 "Allocation failed" (no channel could
+ * be created for the endpoint, e.g. an unknown technology; observed.md §A). Both mean "no route" (FAIL_ROUTE).
+ */
+function refusedAsNoRoute(status: number, message: string): boolean {
+  return (status >= 400 && status < 500) || (status === 500 && /allocation failed/i.test(message));
 }
 
 /** From "the customer is ringing" to the recorded result; also used to adopt a ringing call after a restart. */

@@ -100,8 +100,8 @@ describe('call flows against an in-memory ARI', () => {
     dialer.tasksChanged();
     await until(() => taskOf(env.db, refused.task.id).state === 1, 5000);
     expect(rowsOf(env.db, refused.task.id).map((r) => [r.attemptNumber, r.result, r.state])).toEqual([
-      [1, 'FAIL', 'failedOriginate'],
-      [2, 'FAIL', 'failedOriginate'],
+      [1, 'FAIL_ROUTE', 'failedOriginate'], // 500 "Allocation failed": the route never ran
+      [2, 'FAIL_ROUTE', 'failedOriginate'],
     ]);
     await dialer.stop();
   });
