@@ -78,11 +78,13 @@ export class Scheduler {
     }
     // All claims of a pass commit in one transaction (one WAL write), and only then are originates sent.
     const launches: Launch[] = [];
+    // Agent targets to follow: watch() starts ARI requests, which never run inside a transaction.
+    const targets = new Set<string>();
     try {
       core.db.$client.transaction(() => {
         for (const task of tasks) {
           try {
-            this.serveTask(task, launches);
+            this.serveTask(task, launches, targets);
           } catch (err) {
             core.log.error({ err, taskId: task.id }, 'scheduling a task failed');
           }
@@ -93,10 +95,11 @@ export class Scheduler {
       for (const l of launches) core.book.remove(l.call);
       return;
     }
+    for (const t of targets) core.agents.watch(t);
     for (const l of launches) this.launch(l);
   }
 
-  private serveTask(task: TaskRow, launches: Launch[]): void {
+  private serveTask(task: TaskRow, launches: Launch[], targets: Set<string>): void {
     const { core } = this;
     if (task.state !== TaskState.OPEN) return;
     const nowMs = core.clock.now();
@@ -109,7 +112,7 @@ export class Scheduler {
       return;
     }
     if (needsAgent && !target) return; // an exten task without an extension never dials (as the original)
-    if (target) core.agents.watch(target);
+    if (target) targets.add(target);
 
     let cap = taskCapacity({
       maxCountChannels: task.maxCountChannels,

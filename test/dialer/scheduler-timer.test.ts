@@ -24,3 +24,24 @@ describe('scheduler timer', () => {
     await dialer.stop();
   });
 });
+
+describe('scheduler pass', () => {
+  it('starts following agent targets only after its transaction committed', async () => {
+    const { AgentAvailability } = await import('../../stasis/dialer/agents.js');
+    const inTx: boolean[] = [];
+    const original = AgentAvailability.prototype.watch;
+    const spy = vi.spyOn(AgentAvailability.prototype, 'watch').mockImplementation(function (this: InstanceType<typeof AgentAvailability>, t: string) {
+      inTx.push(env.db.$client.inTransaction);
+      return original.call(this, t);
+    });
+    const ari = new FakeAri(10);
+    const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(1), runSurvey: fakeSurvey(), simulator: true });
+    addTask(env.db, { innerNum: '204' }, ['79000000507']); // 204 is busy: nothing is dialed
+    await dialer.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(inTx.length).toBeGreaterThan(0);
+    expect(inTx.every((x) => !x)).toBe(true);
+    spy.mockRestore();
+    await dialer.stop();
+  });
+});
