@@ -39,7 +39,7 @@ describe('a short loss of the ARI event socket', () => {
     ari.setConnection('disconnected');
     await until(() => [...ari.channels.values()].some((c) => c.state === 'Up'), 2000, 'answered'); // StasisStart lost
     ari.setConnection('connected');
-    await until(() => ari.originated.some((o) => o.endpoint.includes('@internal')), 300, 'agent rung'); // ring guard is 750 ms here
+    await until(() => ari.originated.some((o) => o.endpoint.includes('@internal')), 3000, 'agent rung'); // without the resumed StasisStart the ring guard (750 ms here) hangs up instead
     await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
     expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
     await dialer.stop();
