@@ -37,12 +37,15 @@ export async function connectAgent(
     timeoutSec: ringSec,
     variables: { AUTODIALER_ROW_ID: String(call.rowId), AUTODIALER_LEG: 'agent' },
   });
+  if (r.ok || r.error === 'gone' || r.status > 0) call.agentOriginateAnsweredAt = performance.now();
   core.agents.ownCallChanged(target);
-  if (!r.ok && r.error === 'failed' && !ev.answered && !agent.ended) {
-    // Asterisk refused to even start ringing the agent (bad context / technology).
+  if (!r.ok && r.error === 'failed' && (r.notSent || r.status >= 400) && !ev.answered && !agent.ended) {
+    // Asterisk refused to even start ringing the agent (bad context / technology), or never got the request.
     agent.end({ by: 'local' });
     return { kind: 'agent-failed', inDialState: 'CHANUNAVAIL' };
   }
+  // No answer at all (timeout): Asterisk may well be ringing the agent, so keep waiting (bounded by the
+  // ring guard below) and hang the leg up when giving up, instead of leaving the phone ringing unattended.
 
   const first = await Promise.race([answered, clientGone]);
   if (first === 'client-gone') {
@@ -62,7 +65,13 @@ export async function connectAgent(
     if (made.ok) await ari.destroyBridge(bridgeId);
     return { kind: 'talked', hungUpFirst: 'client' };
   }
-  if (!added.ok) core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
+  if (!added.ok) {
+    // Nobody can talk: end both legs now rather than holding two silent phones until someone gives up.
+    core.log.warn({ bridgeId, added }, 'could not bridge customer and agent');
+    await Promise.all([hangupAndWait(customer), hangupAndWait(agent)]);
+    if (made.ok) void ari.destroyBridge(bridgeId);
+    return { kind: 'agent-failed', inDialState: 'ANSWER' };
+  }
   onBridged();
   // The call stops counting as pending only once a fresh read shows its agent busy: the cached free count
   // may lag behind, and using it with this call no longer pending would start one call too many.

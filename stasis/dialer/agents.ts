@@ -19,6 +19,8 @@ export interface AgentOptions {
   onChange: () => void;
 }
 
+export type AgentRead = { status: 'ok'; free: number } | { status: 'gone' } | { status: 'failed' };
+
 export class AgentAvailability {
   private readonly free = new Map<string, number>();
   private readonly watched = new Set<string>();
@@ -125,22 +127,31 @@ export class AgentAvailability {
 
   /** Read a target's free agents now, evaluated on `channelId` (e.g. the answered customer) or the utility channel. */
   async readNow(target: string, channelId?: string): Promise<number | undefined> {
+    const r = await this.read(target, channelId);
+    return r.status === 'ok' ? r.free : undefined;
+  }
+
+  /**
+   * Like readNow, but says why a read failed: 'gone' when the channel it was evaluated on (the customer's)
+   * no longer exists, 'failed' for anything else (Asterisk slow or unreachable).
+   */
+  async read(target: string, channelId?: string): Promise<AgentRead> {
     const fn = this.isQueue(target) ? `QUEUE_MEMBER(${target},free)` : `DEVICE_STATE(${this.deviceOf(target)})`;
     let on = channelId ?? (await this.utility());
-    if (!on) return undefined;
+    if (!on) return { status: 'failed' };
     let r = await this.o.ari.getVariable(on, fn);
     if (!r.ok && r.error === 'gone' && !channelId) {
       this.utilityId = undefined;
       on = await this.utility();
-      if (!on) return undefined;
+      if (!on) return { status: 'failed' };
       r = await this.o.ari.getVariable(on, fn);
     }
-    if (!r.ok) return undefined;
+    if (!r.ok) return { status: r.error === 'gone' && channelId ? 'gone' : 'failed' };
     if (this.isQueue(target)) {
       const n = Number.parseInt(r.value, 10);
-      return Number.isFinite(n) && n > 0 ? n : 0;
+      return { status: 'ok', free: Number.isFinite(n) && n > 0 ? n : 0 };
     }
-    return r.value.trim().toUpperCase() === 'NOT_INUSE' ? 1 : 0;
+    return { status: 'ok', free: r.value.trim().toUpperCase() === 'NOT_INUSE' ? 1 : 0 };
   }
 
   private refresh(target: string): Promise<number | undefined> {

@@ -12,6 +12,12 @@ export interface CallEntry {
   channelId: string;
   agentChannelId?: string;
   bridged: boolean;
+  /**
+   * performance.now() when the customer / agent originate's HTTP answer came back (or the call was adopted).
+   * Reconciliation only trusts "not in listChannels" for a leg whose originate was answered before it asked.
+   */
+  originateAnsweredAt?: number;
+  agentOriginateAnsweredAt?: number;
   /** Hung up by us at the shutdown deadline. */
   cutAtShutdown?: boolean;
   /** Settles when the call is recorded and its channels are gone. */

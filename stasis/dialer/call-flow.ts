@@ -5,7 +5,7 @@ import { connectAgent } from './agent-connect.js';
 import type { CallEntry } from './book.js';
 import { classifyUnanswered } from './classify.js';
 import type { DialerCore } from './core.js';
-import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
+import { LegEvidence, hangupAndWait, waitAnswered, whenEnded } from './customer-leg.js';
 import { finish, trail } from './record.js';
 
 /** Nominal margin over the ring timeout Asterisk applies, before we stop waiting ourselves. */
@@ -20,20 +20,24 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   const session = core.registry.create(call.channelId, { rowId: row.id, taskId: task.id });
   const ev = LegEvidence.follow(session);
   const ringSec = config.dialing.ringTimeoutSeconds;
-  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
   const prefix = task.dialPrefix || config.dialing.defaultDialPrefix;
   const endpoint = config.dialing.originateEndpoint.replaceAll('{prefix}', prefix).replaceAll('{number}', row.phone);
 
   // Marked sent only once a connection is free for it, right before it goes out (see slots.ts).
   await core.originateSlots.acquire();
   if (!core.alive()) return core.originateSlots.release(); // halted: a crash sends and writes nothing
-  if (core.draining() || !markOriginateSent(core.db, row.id, core.nowSec())) {
+  // Disconnected (or the session was ended by a reconciliation meanwhile): the events of this call could be
+  // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
+  if (core.draining() || !core.connected() || session.ended || !markOriginateSent(core.db, row.id, core.nowSec())) {
     core.originateSlots.release();
     session.end({ by: 'local' });
-    // Never sent: stopping, or the row was closed / removed meanwhile (signal-close, re-POST).
+    // Never sent: stopping, disconnected, the task was paused, or the row was closed / removed meanwhile
+    // (signal-close, re-POST).
     releaseAttempt(core.db, row.id, core.nowSec());
     return;
   }
+  // The ring guard starts now, not before the wait for a slot (the evidence listener above is older).
+  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
   const r = await ari
     .originate({
       channelId: call.channelId,
@@ -48,6 +52,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       },
     })
     .finally(() => core.originateSlots.release());
+  if (r.ok || r.error === 'gone' || r.status > 0) call.originateAnsweredAt = performance.now();
   if (!r.ok && r.error === 'failed') {
     if (r.notSent) {
       // Provably never reached Asterisk: not an attempt, the number is ready again.
@@ -58,15 +63,17 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     }
     if (!ev.sawDial && !ev.answered && session.ended === undefined) {
       // Asterisk answered with an error, or the answer was lost: the call may or may not exist.
+      // Only a channel Asterisk says does not exist is over; if that read fails too (a slow Asterisk), the
+      // call is followed like any other: the ring guard bounds the wait and hangs up what may exist.
       const still = await ari.getChannel(call.channelId);
-      if (!still.ok && !ev.answered && !session.ended) {
+      if (!still.ok && still.error === 'gone' && !ev.answered && !session.ended) {
         session.end({ by: 'local' });
         // With an HTTP error Asterisk refused the call; without an answer (timeout) it may have rung the
         // customer, so the number is not tried again automatically.
         finish(
           core,
           row.id,
-          r.status >= 400 && r.status < 500 ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
+          refusedAsNoRoute(r.status, r.message) ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
           { state: RowState.FAILED_ORIGINATE, cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200) },
           r.status === 0,
         );
@@ -75,6 +82,14 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     }
   }
   await followCustomer(core, task, row, call, session, ev, answered);
+}
+
+/**
+ * Asterisk refused the originate before any route ran: a 4xx, or 500 "Allocation failed" (no channel could
+ * be created for the endpoint, e.g. an unknown technology; observed.md §A). Both mean "no route" (FAIL_ROUTE).
+ */
+function refusedAsNoRoute(status: number, message: string): boolean {
+  return (status >= 400 && status < 500) || (status === 500 && /allocation failed/i.test(message));
 }
 
 /** From "the customer is ringing" to the recorded result; also used to adopt a ringing call after a restart. */
@@ -160,7 +175,15 @@ async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, cal
 
 async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, session: CallSession, ev: LegEvidence) {
   const target = call.target as string;
-  const free = await core.agents.readNow(target, session.channelId);
+  const read = await core.agents.read(target, session.channelId);
+  if (read.status === 'gone' && !session.ended) {
+    // The customer's channel is gone; its ChannelDestroyed (with the cause) is normally just behind.
+    await Promise.race([whenEnded(session), core.clock.sleep(1000)]);
+    session.end({ by: 'remote' });
+  }
+  // A read that failed for another reason says nothing about the agent: use the last known state, and
+  // when that is unknown too, treat the agent as free (the agent leg's own result will tell).
+  const free = read.status === 'ok' ? read.free : read.status === 'failed' ? (core.agents.known(target) ?? 1) : 0;
   if (session.ended) {
     // The customer left before we could ring anyone: the agent was never involved.
     finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {

@@ -44,6 +44,8 @@ export interface DialerCore extends Omit<DialerDeps, 'simulator'> {
   retryAt(tryIntervalSec: number): number;
   /** False after halt(): nothing may be written any more. */
   alive(): boolean;
+  /** True while the ARI event socket is up (events are being seen). */
+  connected(): boolean;
   /** True once a graceful stop began: calls not yet sent are not sent any more. */
   draining(): boolean;
   /** Bounds originates in flight (see slots.ts). */

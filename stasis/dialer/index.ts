@@ -22,6 +22,9 @@ export function createDialer(deps: DialerDeps): Dialer {
   let halted = false;
   let started = false;
   let reconciling: Promise<void> | undefined;
+  let probing = false;
+  /** Once the port reported a connection state, it (not an HTTP probe) says whether events flow. */
+  let portReported = false;
   let safetyTimer: NodeJS.Timeout | undefined;
   const offs: (() => void)[] = [];
 
@@ -53,6 +56,7 @@ export function createDialer(deps: DialerDeps): Dialer {
     retryAt: (tryIntervalSec) => Math.ceil((clock.now() + clock.scaled(tryIntervalSec * 1000)) / 1000),
     alive: () => !halted,
     draining: () => draining,
+    connected: () => connected,
     originateSlots: new Slots(ORIGINATE_SLOTS),
   };
   scheduler = new Scheduler(core);
@@ -95,6 +99,7 @@ export function createDialer(deps: DialerDeps): Dialer {
         }),
         ari.onConnection((s) => {
           if (halted) return;
+          portReported = true;
           connected = s === 'connected';
           if (connected) void resync();
           else scheduler.enabled = false;
@@ -106,6 +111,22 @@ export function createDialer(deps: DialerDeps): Dialer {
       else log.warn('ARI not reachable yet; dialing starts when it connects');
       const tick = config.dialing.safetyTickSeconds * 1000;
       safetyTimer = setInterval(() => {
+        if (!connected && !portReported && !reconciling && !probing && !halted && !draining) {
+          // Never connected (the first probe failed) and no connection event will come while the port's
+          // socket stays up: ask again, and resynchronise once Asterisk answers.
+          probing = true;
+          void ari
+            .listChannels()
+            .then((p) => {
+              if (p.ok && !connected && !portReported && !halted && !draining) {
+                connected = true;
+                log.info('ARI reachable now; resynchronising');
+                void resync();
+              }
+            })
+            .finally(() => (probing = false));
+          return;
+        }
         if (!scheduler.enabled) return;
         agents.refreshAll();
         scheduler.kick();

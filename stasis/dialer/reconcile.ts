@@ -4,7 +4,7 @@ import type { CallEntry } from './book.js';
 import { followCustomer } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
 import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
-import { finish } from './record.js';
+import { abandonCall, finish } from './record.js';
 
 /**
  * Reconciliation, at start-up and after every ARI reconnect: make the database and Asterisk agree.
@@ -16,12 +16,29 @@ import { finish } from './record.js';
  * Returns false when Asterisk could not be asked (the caller retries).
  */
 export async function reconcile(core: DialerCore): Promise<boolean> {
+  const askedAt = performance.now();
   const list = await core.ari.listChannels();
   if (!list.ok) return false;
   const alive = new Map(list.value.map((c) => [c.id, c]));
 
+  // A leg whose originate is still in flight (or waiting for a slot) is simply not created yet: only a leg
+  // whose originate answer came back before we asked can be declared gone by its absence.
+  const answeredAt = new Map<string, number | undefined>();
+  for (const c of core.book.all()) {
+    answeredAt.set(c.channelId, c.originateAnsweredAt);
+    if (c.agentChannelId) answeredAt.set(c.agentChannelId, c.agentOriginateAnsweredAt);
+  }
   for (const s of core.registry.all()) {
-    if (!alive.has(s.channelId)) s.end({ by: 'remote', causeText: 'gone while ARI was disconnected' });
+    const ch = alive.get(s.channelId);
+    if (!ch) {
+      const at = answeredAt.has(s.channelId) ? answeredAt.get(s.channelId) : -Infinity;
+      if (at !== undefined && at < askedAt) s.end({ by: 'remote', causeText: 'gone while ARI was disconnected' });
+    } else if (ch.state === 'Up' && !core.registry.started(s.channelId)) {
+      // Answered while the event socket was down: its StasisStart was lost, so the flow is told now instead
+      // of leaving the customer in silence until the ring guard hangs up.
+      core.log.info({ channelId: s.channelId }, 'reconcile: answered while disconnected, resuming the call');
+      core.registry.dispatch({ type: 'StasisStart', channel: ch, args: [] });
+    }
   }
 
   for (const row of claimedOpenAttempts(core.db)) {
@@ -63,7 +80,15 @@ function evidenceResult(row: AttemptRow): { result: string; state: string } {
 function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
   const task = getTask(core.db, row.taskId);
   const target = task && task.innerNumType !== 'polling' ? digitsOf(task.innerNum) || undefined : undefined;
-  const call: CallEntry = { rowId: row.id, taskId: row.taskId, clientId: row.clientId, target, channelId: row.callFile!, bridged: false };
+  const call: CallEntry = {
+    rowId: row.id,
+    taskId: row.taskId,
+    clientId: row.clientId,
+    target,
+    channelId: row.callFile!,
+    bridged: false,
+    originateAnsweredAt: performance.now(),
+  };
   core.book.add(call);
   const session = core.registry.create(call.channelId, { rowId: row.id, adopted: true });
   const ev = LegEvidence.follow(session);
@@ -83,7 +108,15 @@ function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
     });
   };
   call.done = flow()
-    .catch((err: unknown) => core.log.error({ err, rowId: row.id }, 'adopted call failed'))
+    .catch((err: unknown) => {
+      core.log.error({ err, rowId: row.id }, 'adopted call failed');
+      abandonCall(core, call);
+      try {
+        finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
+      } catch (e) {
+        core.log.error({ err: e, rowId: row.id }, 'could not record the failed call');
+      }
+    })
     .finally(() => {
       core.book.remove(call);
       core.kick();

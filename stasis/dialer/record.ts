@@ -1,4 +1,5 @@
 import { finishAttempt, recordTrail, type TrailFields } from '../../src/services/attempts/index.js';
+import type { CallEntry } from './book.js';
 import type { DialerCore } from './core.js';
 
 /** Thin wrappers that stamp time, respect halt(), and log what was recorded. */
@@ -11,4 +12,16 @@ export function finish(core: DialerCore, rowId: number, result: string, f: Trail
   if (!core.alive()) return;
   const out = finishAttempt(core.db, rowId, result, f, { nowSec: core.nowSec(), retryAt: core.retryAt, noRetry });
   core.log.debug({ rowId, result, ...f, ...out }, 'attempt recorded');
+}
+
+/**
+ * A call flow threw: hang up whatever legs of the call may still exist and end their sessions, so no phone
+ * is left ringing or connected to nobody and the sessions do not stay registered.
+ */
+export function abandonCall(core: DialerCore, call: CallEntry): void {
+  for (const id of [call.channelId, call.agentChannelId]) {
+    if (!id) continue;
+    core.registry.get(id)?.end({ by: 'local' });
+    if (core.alive()) void core.ari.hangup(id).catch(() => undefined);
+  }
 }

@@ -12,7 +12,7 @@ import {
 import type { CallEntry } from './book.js';
 import { runCall } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
-import { finish } from './record.js';
+import { abandonCall, finish } from './record.js';
 import { pickCandidate, RateLimiter, taskCapacity } from './pacing.js';
 import { isAllowedNow, msToNextMinute } from './window.js';
 
@@ -51,6 +51,9 @@ export class Scheduler {
   }
 
   private wakeAt(realMs: number) {
+    // Node's timers overflow past 2^31-1 ms (~24.8 days) and fire after 1 ms: a row allowed months ahead
+    // would spin passes forever. An hour is far enough; the pass then simply re-arms the timer.
+    realMs = Math.min(realMs, Date.now() + MAX_TIMER_MS);
     if (realMs >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = realMs;
@@ -75,11 +78,13 @@ export class Scheduler {
     }
     // All claims of a pass commit in one transaction (one WAL write), and only then are originates sent.
     const launches: Launch[] = [];
+    // Agent targets to follow: watch() starts ARI requests, which never run inside a transaction.
+    const targets = new Set<string>();
     try {
       core.db.$client.transaction(() => {
         for (const task of tasks) {
           try {
-            this.serveTask(task, launches);
+            this.serveTask(task, launches, targets);
           } catch (err) {
             core.log.error({ err, taskId: task.id }, 'scheduling a task failed');
           }
@@ -90,10 +95,11 @@ export class Scheduler {
       for (const l of launches) core.book.remove(l.call);
       return;
     }
+    for (const t of targets) core.agents.watch(t);
     for (const l of launches) this.launch(l);
   }
 
-  private serveTask(task: TaskRow, launches: Launch[]): void {
+  private serveTask(task: TaskRow, launches: Launch[], targets: Set<string>): void {
     const { core } = this;
     if (task.state !== TaskState.OPEN) return;
     const nowMs = core.clock.now();
@@ -106,7 +112,7 @@ export class Scheduler {
       return;
     }
     if (needsAgent && !target) return; // an exten task without an extension never dials (as the original)
-    if (target) core.agents.watch(target);
+    if (target) targets.add(target);
 
     let cap = taskCapacity({
       maxCountChannels: task.maxCountChannels,
@@ -167,6 +173,7 @@ export class Scheduler {
     call.done = runCall(core, task, row, call)
       .catch((err: unknown) => {
         core.log.error({ err, rowId: row.id }, 'call flow failed');
+        abandonCall(core, call);
         try {
           finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
         } catch (e) {
@@ -180,6 +187,9 @@ export class Scheduler {
       });
   }
 }
+
+/** Longest single timer wait; far-future rows are re-checked at this interval. */
+const MAX_TIMER_MS = 3_600_000;
 
 /** Bounds one synchronous pass so a burst of starts never blocks the event loop for long. */
 const MAX_STARTS_PER_PASS = 200;

@@ -67,6 +67,11 @@ export class SessionRegistry {
     return s;
   }
 
+  /** True once the session's own channel was seen entering our app (StasisStart). */
+  started(channelId: string): boolean {
+    return this.byChannel.get(channelId)?.started ?? false;
+  }
+
   /** Route an ARI event to the sessions it concerns; ends sessions whose channel is gone. */
   dispatch(e: AriEvent): void {
     for (const id of channelIdsOf(e)) {
@@ -88,6 +93,7 @@ class CallSessionImpl implements CallSession {
   private readonly controller = new AbortController();
   private readonly listeners = new Set<(e: AriEvent) => void>();
   ended: CallEnd | undefined;
+  started = false;
   readonly digits: string[] = [];
 
   constructor(
@@ -104,6 +110,7 @@ class CallSessionImpl implements CallSession {
 
   deliver(e: AriEvent) {
     if (e.type === 'ChannelDtmfReceived' && e.channel.id === this.channelId) this.digits.push(e.digit);
+    if (e.type === 'StasisStart' && e.channel.id === this.channelId) this.started = true;
     for (const l of [...this.listeners]) {
       try {
         l(e);

@@ -45,6 +45,16 @@ describe('attempt storage', () => {
     expect(claimedOpenAttempts(db).map((x) => x.id)).toContain(r.id);
   });
 
+  it('does not mark a claimed row sent once its task is paused', () => {
+    const t = task();
+    const r = row(t.id, '79000000009');
+    expect(claimAttempt(db, r.id, 'dlr-p', 10)).toBe(true);
+    db.update(tasks).set({ state: 2 }).where(eq(tasks.id, t.id)).run();
+    expect(markOriginateSent(db, r.id, 12)).toBe(false);
+    expect(releaseAttempt(db, r.id, 13)).toBe(true);
+    expect(getAttempt(db, r.id)).toMatchObject({ state: 'CreateTask', callFile: null, originatedAt: null });
+  });
+
   it('puts a row whose originate never left back, as if never tried', () => {
     const t = task();
     const r = row(t.id, '79000000002');

@@ -27,8 +27,23 @@ export class FakeAri implements AriPort {
   readonly agentTalkUnits = new Map<string, number>();
   /** Delay (ms) of DeviceStateChanged events, to model them lagging behind the calls. */
   deviceEventDelayMs = 0;
+  /** Legs whose originate gets no HTTP answer (status 0, a timeout) but is carried out 5 units later. */
+  readonly loseAnswerOf = new Set<'agent' | 'customer'>();
+  /** createBridge answers with this HTTP failure. */
+  failBridgeWith: number | undefined;
+  /** Delay (ms) before an originate is handled and answered (a slow Asterisk / HTTP round trip). */
+  originateDelayMs = 0;
+  /** While false the event socket is "down": events are lost, as they are on a real reconnect. */
+  private socketUp = true;
+  /** Drop or restore the event socket and tell the app, as the port's onConnection would. */
+  setConnection(s: 'connected' | 'disconnected') {
+    this.socketUp = s === 'connected';
+    this.conn.forEach((l) => l(s));
+  }
   private emit(e: AriEvent) {
-    const send = () => this.listeners.forEach((l) => l(e));
+    const send = () => {
+      if (this.socketUp) this.listeners.forEach((l) => l(e));
+    };
     if (e.type === 'DeviceStateChanged' && this.deviceEventDelayMs) setTimeout(send, this.deviceEventDelayMs);
     else queueMicrotask(send);
   }
@@ -61,6 +76,16 @@ export class FakeAri implements AriPort {
   }
 
   async originate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
+    if (this.originateDelayMs) await new Promise((r) => setTimeout(r, this.originateDelayMs));
+    const leg = req.endpoint.includes('@internal') ? 'agent' : 'customer';
+    if (this.loseAnswerOf.has(leg)) {
+      // The request times out on our side; the slow Asterisk carries it out a little later.
+      setTimeout(() => void this.doOriginate(req), 5 * this.unit);
+      return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
+    }
+    return this.doOriginate(req);
+  }
+  private async doOriginate(req: OriginateRequest): Promise<AriResult<AriChannel>> {
     if (this.refuse) return { ok: false, error: 'failed', status: 0, message: 'ECONNREFUSED', notSent: true };
     if (this.failWith !== undefined) {
       this.originated.push({ id: req.channelId, endpoint: req.endpoint, at: Date.now() });
@@ -135,7 +160,10 @@ export class FakeAri implements AriPort {
     if (this.varDelayMs) await new Promise((res) => setTimeout(res, this.varDelayMs));
     return r;
   }
+  /** Variable reads on channels matching this fail with HTTP 500 (e.g. a slow or overloaded Asterisk). */
+  failReadsOn: ((channelId: string) => boolean) | undefined;
   private readVariable(id: string, v: string): AriResult<string> {
+    if (this.failReadsOn?.(id)) return { ok: false, error: 'failed', status: 500, message: 'Internal Server Error' };
     if (!this.channels.has(id)) return { ok: false, error: 'gone' };
     const dev = /^DEVICE_STATE\(PJSIP\/(\d+)\)$/.exec(v);
     if (dev) {
@@ -148,6 +176,7 @@ export class FakeAri implements AriPort {
     return { ok: true, value: '' };
   }
   async createBridge(): Promise<AriResult> {
+    if (this.failBridgeWith !== undefined) return { ok: false, error: 'failed', status: this.failBridgeWith, message: 'Internal Server Error' };
     return { ok: true, value: undefined };
   }
   async addToBridge(bridgeId: string, ids: string[]): Promise<AriResult> {
@@ -160,11 +189,20 @@ export class FakeAri implements AriPort {
   async destroyBridge(): Promise<AriResult> {
     return { ok: true, value: undefined };
   }
+  /** getChannel gets no answer (status 0). */
+  failGetChannel = false;
   async getChannel(id: string): Promise<AriResult<AriChannel>> {
+    if (this.failGetChannel) return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
     const c = this.channels.get(id);
     return c ? { ok: true, value: c } : { ok: false, error: 'gone' };
   }
+  /** The next this many listChannels requests fail with no answer. */
+  failListChannels = 0;
   async listChannels(): Promise<AriResult<AriChannel[]>> {
+    if (this.failListChannels > 0) {
+      this.failListChannels--;
+      return { ok: false, error: 'failed', status: 0, message: 'UND_ERR_HEADERS_TIMEOUT' };
+    }
     return { ok: true, value: [...this.channels.values()] };
   }
   /** Change an agent's device state and tell the app, as Asterisk would. */

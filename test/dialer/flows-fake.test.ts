@@ -100,9 +100,20 @@ describe('call flows against an in-memory ARI', () => {
     dialer.tasksChanged();
     await until(() => taskOf(env.db, refused.task.id).state === 1, 5000);
     expect(rowsOf(env.db, refused.task.id).map((r) => [r.attemptNumber, r.result, r.state])).toEqual([
-      [1, 'FAIL', 'failedOriginate'],
-      [2, 'FAIL', 'failedOriginate'],
+      [1, 'FAIL_ROUTE', 'failedOriginate'], // 500 "Allocation failed": the route never ran
+      [2, 'FAIL_ROUTE', 'failedOriginate'],
     ]);
+    await dialer.stop();
+  });
+
+  it('follows a call whose originate answer was lost when Asterisk is too slow to say whether it exists', async () => {
+    const { ari, dialer } = setup();
+    ari.loseAnswerOf.add('customer');
+    ari.failGetChannel = true;
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, ['79000000927']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 3000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_POLLING' });
     await dialer.stop();
   });
 
@@ -127,6 +138,53 @@ describe('call flows against an in-memory ARI', () => {
     await dialer.start();
     await until(() => taskOf(env.db, task.id).state === 1, 4000, 'all three called (safety tick is 5 s)');
     expect(rowsOf(env.db, task.id).map((r) => r.result)).toEqual(Array(3).fill('SUCCESS_USER_H'));
+    await dialer.stop();
+  });
+});
+
+describe('agent leg failures against an in-memory ARI', () => {
+  it('keeps following an agent originate whose answer was lost, and bridges when the agent picks up', async () => {
+    const { ari, dialer } = setup();
+    ari.loseAnswerOf.add('agent');
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000307']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
+    await until(() => ari.busyAgents() === 0, 2000, 'agent leg gone');
+    await dialer.stop();
+  });
+
+  it('hangs up both legs and records FAIL_USER_NO_ANSWER when the bridge cannot be made', async () => {
+    const { ari, dialer } = setup();
+    ari.failBridgeWith = 500;
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000317']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL_USER_NO_ANSWER', state: 'endDial' });
+    expect([...ari.channels.values()].filter((c) => c.name !== 'util')).toHaveLength(0); // both legs hung up
+    await dialer.stop();
+  });
+
+  it('does not hang up an answered customer as FAIL_USER_BUSY because reading the agent state failed', async () => {
+    const { ari, dialer } = setup();
+    ari.failReadsOn = (id) => id.startsWith('dlr-') && !id.startsWith('dlr-util');
+    const { task } = addTask(env.db, { innerNum: '201' }, ['79000000327']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 5000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'SUCCESS_CLIENT_H', inDialState: 'ANSWER' });
+    await dialer.stop();
+  });
+
+  it('hangs up the customer and records FAIL when a call flow throws', async () => {
+    const ari = new FakeAri(10);
+    const broken = (async () => null) as unknown as Parameters<typeof createDialer>[0]['runSurvey'];
+    const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(0.01), runSurvey: broken, simulator: true });
+    const { task } = addTask(env.db, { innerNumType: 'polling', innerNum: '1', maxAttempt: 1 }, ['79000000337']);
+    await dialer.start();
+    await until(() => rowsOf(env.db, task.id)[0]!.result, 3000, 'recorded');
+    expect(rowsOf(env.db, task.id)[0]).toMatchObject({ result: 'FAIL', cause: 'internal error' });
+    // the customer (who would stay 630 ms) is hung up at once
+    await until(() => ![...ari.channels.values()].some((c) => c.name.startsWith('customer')), 200, 'customer hung up');
     await dialer.stop();
   });
 });

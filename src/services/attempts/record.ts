@@ -60,11 +60,13 @@ export function claimAttempt(db: Db, rowId: number, channelId: string, nowSec: n
 /**
  * Written immediately before the originate request goes out (synchronously, so a crash after this line
  * may have rung the customer and the row is never dialed again as such). False when the row is gone or
- * closed meanwhile (e.g. signal-close): then nothing may be sent.
+ * closed meanwhile (e.g. signal-close), or its task is no longer open (paused / closed while the row
+ * waited for an originate slot): then nothing may be sent.
  */
 export function markOriginateSent(db: Db, rowId: number, nowSec: number): boolean {
   const r = stmt(db,
-      `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL`,
+      `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL
+          AND (SELECT state FROM tasks WHERE tasks.id = task_results.taskId) = 0`,
     )
     .run(nowSec, rowId, RowState.CREATE_CALL_FILE);
   return r.changes === 1;
