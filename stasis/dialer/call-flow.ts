@@ -73,7 +73,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
         finish(
           core,
           row.id,
-          refusedAsNoRoute(r.status, r.message) ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
+          refusedAsNoRoute(r.status) ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
           { state: RowState.FAILED_ORIGINATE, cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200) },
           r.status === 0,
         );
@@ -85,11 +85,12 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
 }
 
 /**
- * Asterisk refused the originate before any route ran: a 4xx, or 500 "Allocation failed" (no channel could
- * be created for the endpoint, e.g. an unknown technology; observed.md §A). Both mean "no route" (FAIL_ROUTE).
+ * Asterisk refused the originate before any route ran: a 4xx (bad parameters), or 500, which ARI's originate
+ * answers only when no channel could be allocated for the endpoint (e.g. an unknown technology;
+ * observed.md §A). Both mean "no route" (FAIL_ROUTE). Decided by status, never by message text.
  */
-function refusedAsNoRoute(status: number, message: string): boolean {
-  return (status >= 400 && status < 500) || (status === 500 && /allocation failed/i.test(message));
+function refusedAsNoRoute(status: number): boolean {
+  return status >= 400 && status <= 500;
 }
 
 /** From "the customer is ringing" to the recorded result; also used to adopt a ringing call after a restart. */
