@@ -4,7 +4,7 @@ import type { CallEntry } from './book.js';
 import { followCustomer } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
 import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
-import { abandonCall, finish } from './record.js';
+import { finish, track } from './record.js';
 
 /**
  * Reconciliation, at start-up and after every ARI reconnect: make the database and Asterisk agree.
@@ -107,18 +107,5 @@ function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
       cause: 'hung up after restart',
     });
   };
-  call.done = flow()
-    .catch((err: unknown) => {
-      core.log.error({ err, rowId: row.id }, 'adopted call failed');
-      abandonCall(core, call);
-      try {
-        finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
-      } catch (e) {
-        core.log.error({ err: e, rowId: row.id }, 'could not record the failed call');
-      }
-    })
-    .finally(() => {
-      core.book.remove(call);
-      core.kick();
-    });
+  track(core, call, flow(), 'adopted call');
 }

@@ -1,3 +1,4 @@
+import { ResultCode, RowState } from '../../src/domain/result-codes.js';
 import { finishAttempt, recordTrail, type TrailFields } from '../../src/services/attempts/index.js';
 import type { CallEntry } from './book.js';
 import type { DialerCore } from './core.js';
@@ -24,4 +25,26 @@ export function abandonCall(core: DialerCore, call: CallEntry): void {
     core.registry.get(id)?.end({ by: 'local' });
     if (core.alive()) void core.ari.hangup(id).catch(() => undefined);
   }
+}
+
+/**
+ * Run a call's flow in the background until it is recorded: if it throws, its legs are abandoned and the
+ * attempt is recorded FAIL; either way the call then leaves the book and the scheduler re-evaluates.
+ */
+export function track(core: DialerCore, call: CallEntry, flow: Promise<void>, what: string): void {
+  call.done = flow
+    .catch((err: unknown) => {
+      core.log.error({ err, rowId: call.rowId }, `${what} failed`);
+      abandonCall(core, call);
+      try {
+        finish(core, call.rowId, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
+      } catch (e) {
+        core.log.error({ err: e, rowId: call.rowId }, 'could not record the failed call');
+      }
+    })
+    .finally(() => {
+      core.book.remove(call);
+      if (call.target) core.agents.ownCallChanged(call.target);
+      core.kick();
+    });
 }

@@ -1,4 +1,4 @@
-import { ResultCode, RowState, TaskState } from '../../src/domain/result-codes.js';
+import { TaskState } from '../../src/domain/result-codes.js';
 import {
   claimAttempt,
   closeTaskIfDone,
@@ -12,7 +12,7 @@ import {
 import type { CallEntry } from './book.js';
 import { runCall } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
-import { abandonCall, finish } from './record.js';
+import { track } from './record.js';
 import { pickCandidate, RateLimiter, taskCapacity } from './pacing.js';
 import { isAllowedNow, msToNextMinute } from './window.js';
 
@@ -168,23 +168,7 @@ export class Scheduler {
 
   /** Run a claimed call in the background until it is recorded. */
   private launch({ task, row, call }: Launch): void {
-    const { core } = this;
-    const target = call.target;
-    call.done = runCall(core, task, row, call)
-      .catch((err: unknown) => {
-        core.log.error({ err, rowId: row.id }, 'call flow failed');
-        abandonCall(core, call);
-        try {
-          finish(core, row.id, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
-        } catch (e) {
-          core.log.error({ err: e, rowId: row.id }, 'could not record the failed call');
-        }
-      })
-      .finally(() => {
-        core.book.remove(call);
-        if (target) core.agents.ownCallChanged(target);
-        core.kick();
-      });
+    track(this.core, call, runCall(this.core, task, row, call), 'call flow');
   }
 }
 
