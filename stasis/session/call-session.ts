@@ -37,8 +37,6 @@ export interface CallSession {
 
 export class SessionRegistry {
   private readonly byChannel = new Map<string, CallSessionImpl>();
-  private idleWaiters: (() => void)[] = [];
-
   constructor(
     private readonly ari: AriPort,
     private readonly clock: Clock,
@@ -61,7 +59,6 @@ export class SessionRegistry {
   create(channelId: string, logFields: Record<string, unknown> = {}): CallSession {
     const s = new CallSessionImpl(channelId, this.ari, this.clock, this.log.child({ channelId, ...logFields }), () => {
       this.byChannel.delete(channelId);
-      if (this.byChannel.size === 0) for (const w of this.idleWaiters.splice(0)) w();
     });
     this.byChannel.set(channelId, s);
     return s;
@@ -80,12 +77,6 @@ export class SessionRegistry {
       s.deliver(e);
       if (e.type === 'ChannelDestroyed') s.end({ cause: e.cause, causeText: e.cause_txt, by: 'remote' });
     }
-  }
-
-  /** Resolves when no session is left (or immediately). */
-  whenIdle(): Promise<void> {
-    if (this.byChannel.size === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
   }
 }
 
