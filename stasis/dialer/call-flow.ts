@@ -1,5 +1,5 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { getAttempt, markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import { markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
 import type { CallSession } from '../session/call-session.js';
 import { connectAgent } from './agent-connect.js';
 import type { CallEntry } from './book.js';
@@ -128,11 +128,19 @@ export async function followCustomer(
   };
   if (ids.linkedId || ids.verboseCallId) trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
 
-  if (task.innerNumType === 'polling') await pollingFlow(core, task, row, call, session, ev);
+  if (task.innerNumType === 'polling') await pollingFlow(core, task, row, call, session, ev, ids);
   else await agentFlow(core, row, call, session, ev);
 }
 
-async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry, session: CallSession, ev: LegEvidence) {
+async function pollingFlow(
+  core: DialerCore,
+  task: TaskRow,
+  row: AttemptRow,
+  call: CallEntry,
+  session: CallSession,
+  ev: LegEvidence,
+  ids: { linkedId: string | null; verboseCallId: string | null },
+) {
   trail(core, row.id, { state: RowState.EVENT_POLLING });
   let params: Record<string, unknown> = {};
   try {
@@ -141,7 +149,6 @@ async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, cal
   } catch {
     // params that are not JSON are simply not available to the survey
   }
-  const fresh = getAttempt(core.db, row.id);
   const outcome = await core
     .runSurvey(session, {
       taskId: task.id,
@@ -150,8 +157,8 @@ async function pollingFlow(core: DialerCore, task: TaskRow, row: AttemptRow, cal
       phone: row.phone,
       phoneId: row.phoneId,
       params,
-      linkedId: fresh?.linkedId ?? null,
-      verboseCallId: fresh?.verboseCallId ?? null,
+      linkedId: ids.linkedId,
+      verboseCallId: ids.verboseCallId,
     })
     .catch((err: unknown) => {
       core.log.error({ err, rowId: row.id }, 'survey threw');
