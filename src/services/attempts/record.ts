@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { RowState, isFailure, isSuccess, ResultCode } from '../../domain/result-codes.js';
 import { getAttempt, getTask, openAttemptCount, type AttemptRow } from './queries.js';
+import { stmt as shared } from '../context.js';
 
 /**
  * Write side of the dialer's storage. Every UPDATE of an attempt is guarded by `closeTime = 0`: a closed row
@@ -20,15 +21,8 @@ export interface TrailFields {
   verboseCallId?: string | null;
 }
 
-/** Prepared statements per database and SQL text (preparing costs more than running). */
-const prepared = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
-function stmt(db: Db, sql: string): Statement<unknown[]> {
-  let m = prepared.get(db);
-  if (!m) prepared.set(db, (m = new Map()));
-  let st = m.get(sql);
-  if (!st) m.set(sql, (st = db.$client.prepare(sql)));
-  return st;
-}
+/** Prepared once per connection and SQL text, in the services' shared statement cache. */
+const stmt = (db: Db, sql: string): Statement<unknown[]> => shared(db, `attempts:${sql}`, () => db.$client.prepare(sql));
 
 const TRAIL_COLUMNS = ['state', 'outDialState', 'inDialState', 'hangupCause', 'cause', 'linkedId', 'verboseCallId'] as const;
 
