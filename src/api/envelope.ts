@@ -15,8 +15,30 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=UTF-8' };
 
 export function sendEnvelope(c: Context, result: boolean, data: unknown, messages: unknown = [], status = 200) {
   // Serialised by hand (not c.json) so large result sets are stringified exactly once (or, as RawJson,
-  // not at all).
-  return c.body(RawJson.object(envelope(result, data, messages)).text, status as 200, JSON_TYPE);
+  // not at all), and sent as the UTF-8 chunks they were encoded into: no whole-answer string or copy.
+  const json = RawJson.object(envelope(result, data, messages));
+  if (json.byteLength <= ONE_PIECE_BYTES) {
+    const body = json.chunks.length === 1 ? json.chunks[0]! : Buffer.concat(json.chunks as Buffer[], json.byteLength);
+    return c.body(body as Uint8Array<ArrayBuffer>, status as 200, JSON_TYPE);
+  }
+  return c.body(chunkStream(json.chunks), status as 200, { ...JSON_TYPE, 'content-length': String(json.byteLength) });
+}
+
+/** Up to this size a copy into one buffer is cheaper than a stream (the common, small answers). */
+const ONE_PIECE_BYTES = 256 * 1024;
+
+/** The chunks handed out one at a time, as the socket takes them. */
+function chunkStream(chunks: readonly Buffer[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (next < chunks.length) controller.enqueue(chunks[next++]!);
+        else controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Envelope for a service outcome; a failed outcome without data answers `data: []` like the original. */

@@ -25,5 +25,6 @@ export function pollingResultsSince(ctx: ServiceCtx, since: number): RawJson {
  */
 export function jsonRows(ctx: ServiceCtx, key: string, sql: string, ...args: unknown[]): RawJson {
   const s = stmt(ctx.db, `json:${key}`, () => ctx.db.$client.prepare(sql).pluck() as Database.Statement<unknown[], string>);
-  return RawJson.array(s.all(...args));
+  // iterated, not .all(): each row's text is encoded and dropped at once, never a 10 000-string array
+  return RawJson.array(s.iterate(...args));
 }

@@ -24,14 +24,16 @@ export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number;
  * Recently read tasks, valid while the database version is unchanged. CRMs poll GET /task/{id} in
  * loops; between two writes the answer cannot change, so it is served without touching the tables.
  */
-const taskCache = new WeakMap<object, { version: string; byId: Map<number, RawJson> }>();
-const CACHE_MAX = 64;
+const taskCache = new WeakMap<object, { version: string; bytes: number; byId: Map<number, RawJson> }>();
+/** Bounded by bytes, not entries: 64 tasks of a few thousand numbers each would otherwise hold 100+ MB. */
+const CACHE_BYTES = 4 * 1024 * 1024;
+const CACHE_ENTRY_BYTES = 512 * 1024;
 
 /** GET /task/{id}: the task with every attempt row and every polling answer of the task. */
 export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
   const version = dbVersion(ctx.db);
   let cache = taskCache.get(ctx.db.$client);
-  if (!cache || cache.version !== version) taskCache.set(ctx.db.$client, (cache = { version, byId: new Map() }));
+  if (!cache || cache.version !== version) taskCache.set(ctx.db.$client, (cache = { version, bytes: 0, byId: new Map() }));
   const hit = cache.byId.get(id);
   if (hit) return ok(hit);
 
@@ -42,9 +44,14 @@ export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
   // the whole answer rendered once: a cache hit then costs no serialisation at all
   const data = RawJson.object({ ...task, results, resultsPoling });
   // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
-  if (results.text.length <= 1_000_000) {
-    if (cache.byId.size >= CACHE_MAX) cache.byId.delete(cache.byId.keys().next().value!);
+  if (data.byteLength <= CACHE_ENTRY_BYTES) {
+    for (const [oldId, old] of cache.byId) {
+      if (cache.bytes + data.byteLength <= CACHE_BYTES) break;
+      cache.byId.delete(oldId);
+      cache.bytes -= old.byteLength;
+    }
     cache.byId.set(id, data);
+    cache.bytes += data.byteLength;
   }
   return ok(data);
 }
