@@ -2,8 +2,8 @@
  * Scale: `npx tsx scripts/bench/scale-million.ts [--tasks 100] [--per-task 10000] [--rss-seconds 30]`.
  * 1) stores 1 000 000 numbers through the API's task service (validation + upsertTask), in batches of tasks;
  * 2) times the dialer's next-number selection on that database (p50/p99 per selection);
- * 3) starts the service as `npm start` runs it (node --import tsx stasis/main.ts; ARI = a simulator in this process) on that
- *    database, lets it dial and serve API reads, and samples the process's RSS from /proc/<pid>/status.
+ * 3) starts the service as `npm start` runs it (node dist/main.mjs, built from the current sources; ARI = a simulator in
+ *    this process) on that database, lets it dial and serve API reads, and samples the process's RSS from /proc/<pid>/status.
  */
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** e.g. "--max-old-space-size=96": shows whether the heap is retained or only collected lazily. */
     'node-options': { type: 'string', default: '' },
-    /** Run the service as one esbuild bundle (plain JS, no tsx loader) to show what the loader costs. */
-    bundle: { type: 'boolean', default: false },
+    /** Run the TypeScript sources through the tsx loader instead of the bundle, to show what the loader costs. */
+    tsx: { type: 'boolean', default: false },
   },
 });
 const tasks = Number(values.tasks);
@@ -68,15 +68,7 @@ const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-let entry: string[] | undefined;
-let bundleDir: string | undefined;
-if (values.bundle) {
-  // Two levels below the project root, so the bundled openDb finds drizzle/ where src/db/client.ts would.
-  bundleDir = join(ROOT, '.scale-bundle');
-  const { build } = await import('esbuild');
-  await build({ entryPoints: [join(ROOT, 'stasis/main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: join(bundleDir, 'x/main.mjs'), logLevel: 'error' });
-  entry = [join(bundleDir, 'x/main.mjs')];
-}
+const entry = values.tsx ? ['--import', 'tsx', join(ROOT, 'stasis/main.ts')] : undefined;
 // The simulator runs in this process (ARI_URL), so the service's RSS is the service alone.
 const sim = await startSimulator({ port: 0, timeScale: 0.05, username: 'scale', password: 'scale' });
 const svc = await startService(
@@ -110,11 +102,10 @@ const health = (await fetch(`${svc.url}/health`).then((r) => r.json())) as { dia
 svc.child.kill('SIGTERM');
 await svc.exited;
 await sim.stop();
-if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 const check = openDb(dbFileIn(dir));
 const dialed = (check.$client.prepare(`SELECT COUNT(*) AS n FROM task_results WHERE callFile IS NOT NULL`).get() as { n: number }).n;
 check.$client.close();
-out(`service RSS (running process: ${values.bundle ? 'esbuild bundle of stasis/main.ts run by plain node' : 'node --import tsx stasis/main.ts = npm start'}; simulator in another process; ${rows} rows):`);
+out(`service RSS (running process: ${values.tsx ? 'node --import tsx stasis/main.ts' : 'node dist/main.mjs = npm start'}; simulator in another process; ${rows} rows):`);
 out(`  after start ${afterStart.toFixed(1)} MB${values['node-options'] ? ` (NODE_OPTIONS ${values['node-options']})` : ''}`);
 out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB`);
 out(`  dialing + ${withReads.reads} API reads (GET /task, GET /task/{id} of ${perTask} rows, GET /results/0), ${seconds} s: p50 ${withReads.p50.toFixed(1)} MB, max ${withReads.max.toFixed(1)} MB   (target < 200 MB)`);

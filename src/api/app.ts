@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { installAuth, LOGIN_PATH } from '../auth/index.js';
+import { projectRoot } from '../project-root.js';
 import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
 import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
 import { buildOpenApi } from './openapi.js';
@@ -14,7 +16,7 @@ export type { ApiDeps } from './deps.js';
 
 const PACKAGE_VERSION: string = (() => {
   try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    return JSON.parse(readFileSync(join(projectRoot(import.meta.url), 'package.json'), 'utf8')).version;
   } catch {
     return '0.0.0';
   }

@@ -1,13 +1,14 @@
 /**
- * The SERVICE as a real child process (`node --import tsx stasis/main.ts`, the same code `npm start` runs), so
- * the fault suites can SIGKILL / SIGTERM it. Started with `node` directly, not through the tsx CLI, because the
- * CLI is a wrapper process that cannot pass SIGKILL on to the service it spawned.
+ * The SERVICE as a real child process (`node dist/main.mjs`, the bundle `npm start` builds and runs), so the
+ * fault suites can SIGKILL / SIGTERM it. Started with `node` directly, not through npm, because npm is a
+ * wrapper process that cannot pass SIGKILL on to the service it spawned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildService } from '../../../scripts/build.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BASE = '/pbxcore/api/module-dialer/v1';
@@ -38,7 +39,7 @@ export interface ServiceOptions {
   timeScale: number;
   httpPort: number;
   env?: Record<string, string>;
-  /** Node arguments that start the service; default the TypeScript sources through tsx (as npm start). */
+  /** Node arguments that start the service; default the bundle of the current sources (as npm start). */
   entry?: string[];
 }
 
@@ -48,11 +49,15 @@ export interface RunningService {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+let built: Promise<string> | undefined;
+/** The bundle of the sources as they are now, built once per process (so a test never runs a stale one). */
+export const serviceBundle = () => (built ??= buildService());
+
 /** Spawn the service and wait until /health answers. Output goes to <dataDir>/service.log (appended). */
 export async function startService(o: ServiceOptions, readyTimeoutMs = 20_000): Promise<RunningService> {
   mkdirSync(o.dataDir, { recursive: true });
   const logFile = createWriteStream(join(o.dataDir, 'service.log'), { flags: 'a' });
-  const child = spawn(process.execPath, o.entry ?? ['--import', 'tsx', 'stasis/main.ts'], {
+  const child = spawn(process.execPath, o.entry ?? [await serviceBundle()], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
