@@ -78,6 +78,7 @@ export function createApp(deps: ApiDeps): Hono {
       ...(dialer.simulator ? { warning: 'ARI is the built-in simulator: no real calls are made' } : {}),
       db: { ok: dbOk },
       dialer,
+      memory: memoryMb(),
     });
   });
 
@@ -88,7 +89,7 @@ export function createApp(deps: ApiDeps): Hono {
     ...audioDocs,
     { method: 'get', path: '/test', summary: 'Connectivity/auth probe used by the 1C client' },
     { method: 'post', path: LOGIN_PATH, summary: 'MikoPBX admin login (form login, password); sets the session cookie' },
-    { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag)' },
+    { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag), memory in MB' },
   ];
   const openapi = buildOpenApi(docs, version);
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -99,4 +100,11 @@ export function createApp(deps: ApiDeps): Hono {
     return sendEnvelope(c, false, [], ['Internal error'], 500);
   });
   return app;
+}
+
+/** The process's memory in MB, for operators watching /health: resident, V8 heap, and outside the heap. */
+function memoryMb() {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 104857.6) / 10;
+  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) };
 }
