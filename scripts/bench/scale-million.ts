@@ -3,14 +3,15 @@
  * 1) stores 1 000 000 numbers through the API's task service (validation + upsertTask), in batches of tasks;
  * 2) times the dialer's next-number selection on that database (p50/p99 per selection);
  * 3) starts the service as `npm start` runs it (node dist/main.mjs, built from the current sources; ARI = a simulator in
- *    this process) on that database, lets it dial and serve API reads, and samples the process's RSS from /proc/<pid>/status.
+ *    this process) on that database, lets it dial, then dial while a CRM reads big answers, then while a CRM posts
+ *    10 000-number tasks, and samples the process RSS from /proc/<pid>/status in each phase.
  */
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dbFileIn, openDb } from '../../src/db/client.js';
-import { api, freePort, ROOT, sleep, startService } from '../../test/faults/harness/service.js';
+import { api, freePort, ROOT, serviceBundle, sleep, startFlags, startService } from '../../test/faults/harness/service.js';
 import { startSimulator } from '../../sim/index.js';
 import { closeFirstRows, storeNumbers, timeSelection, type SelectionTimes } from './scale-lib.js';
 
@@ -20,8 +21,10 @@ const { values } = parseArgs({
     'per-task': { type: 'string', default: '10000' },
     'rss-seconds': { type: 'string', default: '30' },
     keep: { type: 'boolean', default: false },
-    /** e.g. "--max-old-space-size=96": shows whether the heap is retained or only collected lazily. */
-    'node-options': { type: 'string', default: '' },
+    /** Node flags instead of those `npm start` uses, e.g. --node-flags="" to see the service untuned. */
+    'node-flags': { type: 'string' },
+    /** Extra environment for the service, e.g. --env MALLOC_ARENA_MAX=2 (repeatable). */
+    env: { type: 'string', multiple: true, default: [] },
     /** Run the TypeScript sources through the tsx loader instead of the bundle, to show what the loader costs. */
     tsx: { type: 'boolean', default: false },
   },
@@ -68,36 +71,48 @@ const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-const entry = values.tsx ? ['--import', 'tsx', join(ROOT, 'stasis/main.ts')] : undefined;
+const flags = values['node-flags'] === undefined ? startFlags() : values['node-flags'].split(' ').filter(Boolean);
+const entry = [...flags, ...(values.tsx ? ['--import', 'tsx', join(ROOT, 'stasis/main.ts')] : [await serviceBundle()])];
 // The simulator runs in this process (ARI_URL), so the service's RSS is the service alone.
 const sim = await startSimulator({ port: 0, timeScale: 0.05, username: 'scale', password: 'scale' });
 const svc = await startService(
-  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), entry, env: { DIALER_LOG_LEVEL: 'warn', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) } },
+  { ariUrl: sim.url, ariUsername: 'scale', ariPassword: 'scale', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), entry, env: { DIALER_LOG_LEVEL: 'warn', ...Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) } },
   120_000,
 );
 const pid = svc.child.pid!;
 const afterStart = rssMb(pid);
 // Phase 1: dialing only. Phase 2: dialing while a CRM reads (task list, a whole task, 10 000 results).
-const phase = async (seconds: number, reads: boolean) => {
+// Phase 3: dialing while a CRM posts new 10 000-number tasks back to back (paused, so the row count grows but
+// the dialing load stays that of phases 1 and 2).
+const phase = async (seconds: number, crm: 'none' | 'reads' | 'writes') => {
   const samples: number[] = [];
+  let peak: unknown; // the service's own view (GET /health memory) near the highest sample
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
-    if (reads) {
+    if (crm === 'reads') {
       await api(svc.url, 'GET', '/task?limit=100');
       await api(svc.url, 'GET', `/task/${ids[(n * 7) % ids.length]}`);
       await api(svc.url, 'GET', '/results/0');
       n += 3;
+    } else if (crm === 'writes') {
+      const numbers = Array.from({ length: perTask }, (_, i) => `8${String(n).padStart(4, '0')}${String(i).padStart(6, '0')}`);
+      const r = await api(svc.url, 'POST', '/task', { crmId: `scale-write-${n}`, name: `write ${n}`, innerNum: '1', innerNumType: 'polling', state: 2, numbers });
+      if (!r.result) throw new Error(`POST /task: ${JSON.stringify(r.messages)}`);
+      n += 1;
     }
-    samples.push(rssMb(pid));
-    await sleep(250);
+    const rss = rssMb(pid);
+    if (rss > Math.max(0, ...samples)) peak = (await fetch(`${svc.url}/health`).then((r) => r.json())).memory;
+    samples.push(rss);
+    await sleep(crm === 'writes' ? 50 : 250);
   }
   samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length / 2)]!, max: samples[samples.length - 1]!, reads: n };
+  return { p50: samples[Math.floor(samples.length / 2)]!, max: samples[samples.length - 1]!, requests: n, peak: JSON.stringify(peak) };
 };
 const seconds = Number(values['rss-seconds']);
-const dialing = await phase(seconds, false);
-const withReads = await phase(seconds, true);
+const dialing = await phase(seconds, 'none');
+const withReads = await phase(seconds, 'reads');
+const withWrites = await phase(seconds, 'writes');
 const health = (await fetch(`${svc.url}/health`).then((r) => r.json())) as { dialer: { callsInFlight: number } };
 svc.child.kill('SIGTERM');
 await svc.exited;
@@ -105,10 +120,11 @@ await sim.stop();
 const check = openDb(dbFileIn(dir));
 const dialed = (check.$client.prepare(`SELECT COUNT(*) AS n FROM task_results WHERE callFile IS NOT NULL`).get() as { n: number }).n;
 check.$client.close();
-out(`service RSS (running process: ${values.tsx ? 'node --import tsx stasis/main.ts' : 'node dist/main.mjs = npm start'}; simulator in another process; ${rows} rows):`);
-out(`  after start ${afterStart.toFixed(1)} MB${values['node-options'] ? ` (NODE_OPTIONS ${values['node-options']})` : ''}`);
-out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB`);
-out(`  dialing + ${withReads.reads} API reads (GET /task, GET /task/{id} of ${perTask} rows, GET /results/0), ${seconds} s: p50 ${withReads.p50.toFixed(1)} MB, max ${withReads.max.toFixed(1)} MB   (target < 200 MB)`);
+out(`service RSS (node ${entry.map((a) => a.replace(ROOT, '')).join(' ')}${values['node-flags'] === undefined && !values.tsx ? ' = npm start' : ''}; simulator in the bench process; ${rows} rows):`);
+out(`  after start ${afterStart.toFixed(1)} MB${values.env.length ? ` (env ${values.env.join(' ')})` : ''}`);
+out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB   at the peak: ${dialing.peak}`);
+out(`  dialing + ${withReads.requests} API reads (GET /task, GET /task/{id} of ${perTask} rows, GET /results/0), ${seconds} s: p50 ${withReads.p50.toFixed(1)} MB, max ${withReads.max.toFixed(1)} MB   (target < 200 MB)   at the peak: ${withReads.peak}`);
+out(`  dialing + ${withWrites.requests} POST /task of ${perTask} new numbers each, ${seconds} s: p50 ${withWrites.p50.toFixed(1)} MB, max ${withWrites.max.toFixed(1)} MB   (target < 200 MB)   at the peak: ${withWrites.peak}`);
 out(`  calls originated: ${dialed}; calls in flight at the end: ${health.dialer.callsInFlight}`);
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -4,7 +4,7 @@
  * wrapper process that cannot pass SIGKILL on to the service it spawned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ export interface ServiceOptions {
   timeScale: number;
   httpPort: number;
   env?: Record<string, string>;
-  /** Node arguments that start the service; default the bundle of the current sources (as npm start). */
+  /** Node arguments that start the service; default those of `npm start`, on a bundle of the current sources. */
   entry?: string[];
 }
 
@@ -53,11 +53,22 @@ let built: Promise<string> | undefined;
 /** The bundle of the sources as they are now, built once per process (so a test never runs a stale one). */
 export const serviceBundle = () => (built ??= buildService());
 
+/**
+ * The node flags `npm start` runs the service with (package.json: "exec node <flags> dist/main.mjs"), so the
+ * fault suites and benchmarks measure the service exactly as users run it, memory tuning included.
+ */
+export function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const m = /^exec node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.mjs$/.exec(start);
+  if (!m) throw new Error(`package.json "start" is "${start}"; expected "exec node [--flags] dist/main.mjs"`);
+  return m[1]!.trim().split(' ').filter(Boolean);
+}
+
 /** Spawn the service and wait until /health answers. Output goes to <dataDir>/service.log (appended). */
 export async function startService(o: ServiceOptions, readyTimeoutMs = 20_000): Promise<RunningService> {
   mkdirSync(o.dataDir, { recursive: true });
   const logFile = createWriteStream(join(o.dataDir, 'service.log'), { flags: 'a' });
-  const child = spawn(process.execPath, o.entry ?? [await serviceBundle()], {
+  const child = spawn(process.execPath, o.entry ?? [...startFlags(), await serviceBundle()], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
