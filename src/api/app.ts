@@ -6,6 +6,7 @@ import { installAuth, LOGIN_PATH } from '../auth/index.js';
 import { projectRoot } from '../project-root.js';
 import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
 import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
+import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
 import { audioDocs, audioRoutes } from './routes/audio.js';
 import { pollingDocs, pollingRoutes } from './routes/pollings.js';
@@ -43,8 +44,11 @@ export function createApp(deps: ApiDeps): Hono {
   installAuth(app, { config, log: deps.log, now: deps.nowMs });
 
   const tooLarge = (max: number) => (c: Context) =>
-    sendEnvelope(c, false, [], [`Request body is larger than the limit of ${max} bytes`], 413);
-  const uploadLimit = bodyLimit({ maxSize: config.http.maxUploadBytes, onError: tooLarge(config.http.maxUploadBytes) });
+    sendEnvelope(c, false, [], [tooLargeMessage(max)], 413);
+  // POST /audio streams its body to disk and counts it as it comes (hono's bodyLimit buffers a chunked body
+  // whole to count it); a declared Content-Length over the cap is refused before a byte is read.
+  const uploadLimit = async (c: Context, next: () => Promise<void>) =>
+    Number(c.req.header('content-length') ?? 0) > config.http.maxUploadBytes ? tooLarge(config.http.maxUploadBytes)(c) : next();
   const jsonLimit = bodyLimit({ maxSize: config.http.maxBodyBytes, onError: tooLarge(config.http.maxBodyBytes) });
   // Only methods whose body we read: touching c.req.raw.body on a GET makes @hono/node-server build a
   // full Request, which costs more than the whole GET /task/{id} handler.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testApi } from './helpers.js';
+import { LOCAL, testApi } from './helpers.js';
 
 const upload = (name: string, content = 'ID3 audio', field = 'file') => {
   const form = new FormData();
@@ -50,12 +50,22 @@ describe('audio upload, list, delete', () => {
     expect((await t.call('POST', '/audio', 'not multipart')).json.result).toBe(false);
   });
 
+  it('a form cut off after the file bytes is refused, says why, and leaves no file behind', async () => {
+    const B = 'b0und';
+    const body = `--${B}\r\nContent-Disposition: form-data; name="file"; filename="cut.mp3"\r\n\r\n${'x'.repeat(200_000)}\r\n`;
+    const r = await t.call('POST', '/audio', body, LOCAL, { 'content-type': `multipart/form-data; boundary=${B}` });
+    expect(r.json).toMatchObject({ result: false, messages: ['error upload file: broken multipart/form-data body (Unexpected end of form)'] });
+    expect(readdirSync(join(audioDir(), 'tmp'))).toEqual([]);
+    expect((await t.call('GET', '/audio')).json.data.map((a: any) => a.name)).not.toContain('cut.mp3');
+  });
+
   it('name tricks are refused with a message naming the problem', async () => {
     const cases: [string, RegExp][] = [
       ['../../etc/passwd.mp3', /path separators|\.\./],
       ['..\\evil.mp3', /path separators|\.\./],
       ['a..mp3', /"\.\."/],
-      ['bad\u0001name.mp3', /control characters/],
+      // a raw control character breaks the part's header itself: refused as a malformed header
+      ['bad\u0001name.mp3', /control characters|Malformed part header/],
       ['x'.repeat(201) + '.mp3', /200 characters/],
       ['script.sh', /audio extension/],
       ['noextension', /audio extension/],

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
-import { deleteAudio, listAudio, saveAudio } from '../../services/audio/index.js';
+import { audioTempPath, checkAudioName, deleteAudio, listAudio, saveAudio } from '../../services/audio/index.js';
 import { fail } from '../../services/context.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
+import { receiveFirstFile } from '../multipart-file.js';
 
 export const audioDocs: RouteDoc[] = [
   { method: 'post', path: '/audio', summary: 'Upload an audio file (multipart, first file); its name is its id; same name replaces', multipart: true },
@@ -14,23 +15,10 @@ export function audioRoutes(app: Hono, deps: ApiDeps): void {
   const ctx = serviceCtx(deps);
 
   app.post('/audio', async (c) => {
-    let form: FormData;
-    try {
-      form = await c.req.formData();
-    } catch {
-      return sendOutcome(c, fail('error upload file: expected multipart/form-data with a file'));
-    }
-    // The first uploaded file, whatever the field name (as the original).
-    let file: File | undefined;
-    for (const [, v] of form.entries()) {
-      if (typeof v !== 'string') {
-        file = v;
-        break;
-      }
-    }
-    if (!file) return sendOutcome(c, fail('error upload file: file is empty'));
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return sendOutcome(c, await saveAudio(ctx, deps.audio, { name: file.name, bytes }));
+    const max = deps.config.http.maxUploadBytes;
+    const file = await receiveFirstFile(c.req.raw, { tempPath: (name) => audioTempPath(ctx, name), checkName: checkAudioName, maxBytes: max });
+    if (!file.ok) return file.tooLarge ? sendEnvelope(c, false, [], [file.message], 413) : sendOutcome(c, fail(file.message));
+    return sendOutcome(c, await saveAudio(ctx, deps.audio, file));
   });
 
   app.get('/audio', (c) => sendEnvelope(c, true, listAudio(ctx)));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AudioConverter } from '../../ports.js';
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
@@ -36,35 +36,37 @@ export interface AudioRow {
   path: string;
 }
 
+/** Where an upload is received before conversion: <dataDir>/audio/tmp/<random><ext>; saveAudio removes it. */
+export async function audioTempPath(ctx: ServiceCtx, name: string): Promise<string> {
+  const tmpDir = join(audioDir(ctx), 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  return join(tmpDir, `${randomBytes(12).toString('hex')}${name.slice(name.lastIndexOf('.')).toLowerCase()}`);
+}
+
 /**
- * POST /audio: write the upload to a temp file, convert it into <dataDir>/audio/<sha1(name)>.wav with the
- * converter, then record {name, path}. A failed conversion stores nothing; the same name replaces.
+ * POST /audio: convert the received upload (a temp file from audioTempPath) into
+ * <dataDir>/audio/<sha1(name)>.wav with the converter, then record {name, path}. A failed conversion stores
+ * nothing; the same name replaces. The temp file is removed whatever happens.
  */
 export async function saveAudio(
   ctx: ServiceCtx,
   converter: AudioConverter,
-  upload: { name: string; bytes: Uint8Array },
+  upload: { name: string; path: string; bytes: number },
 ): Promise<Outcome<{ filename: string }>> {
-  const bad = checkAudioName(upload.name);
-  if (bad) return fail(bad);
-  if (upload.bytes.length === 0) return fail('error upload file: file is empty');
-  const dir = audioDir(ctx);
-  const tmpDir = join(dir, 'tmp');
-  await mkdir(tmpDir, { recursive: true });
-  const ext = upload.name.slice(upload.name.lastIndexOf('.')).toLowerCase();
-  const tmpPath = join(tmpDir, `${randomBytes(12).toString('hex')}${ext}`);
   try {
-    await writeFile(tmpPath, upload.bytes);
-    const converted = await converter.convert(tmpPath, join(dir, baseName(upload.name)));
+    const bad = checkAudioName(upload.name);
+    if (bad) return fail(bad);
+    if (upload.bytes === 0) return fail('error upload file: file is empty');
+    const converted = await converter.convert(upload.path, join(audioDir(ctx), baseName(upload.name)));
     if (!converted.ok) return fail(converted.message || `Audio file "${upload.name}" could not be converted`);
     const wavPath = resolve(converted.wavPath);
     ctx.db.$client
       .prepare('INSERT INTO audio_files (name, path) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET path = excluded.path')
       .run(upload.name, wavPath);
-    ctx.log.info({ name: upload.name, path: wavPath, bytes: upload.bytes.length }, 'audio saved');
+    ctx.log.info({ name: upload.name, path: wavPath, bytes: upload.bytes }, 'audio saved');
     return ok({ filename: wavPath });
   } finally {
-    await rm(tmpPath, { force: true });
+    await rm(upload.path, { force: true });
   }
 }
 
