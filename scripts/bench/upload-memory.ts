@@ -9,36 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../sim/index.js';
+import { wavHeader } from '../../src/media/wav.js';
 import { BASE, freePort, sleep, startService } from '../../test/faults/harness/service.js';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '45' } } });
 const bytes = Math.round(Number(values.mb) * 1024 * 1024);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
-/** A PCM wav header for `dataBytes` of 8 kHz mono 16-bit samples, then silence. */
-function wav(dataBytes: number): Buffer {
-  const b = Buffer.alloc(44 + dataBytes);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + dataBytes, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(8000, 24);
-  b.writeUInt32LE(16000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(dataBytes, 40);
-  return b;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'autodialer-upload-'));
 const sim = await startSimulator({ port: 0, timeScale: 0.05, username: 'u', password: 'u' });
 const svc = await startService({ ariUrl: sim.url, ariUsername: 'u', ariPassword: 'u', dataDir: dir, timeScale: 0.05, httpPort: await freePort(), env: { DIALER_LOG_LEVEL: 'warn' } });
 const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))![1]) / 1024;
 
-const file = wav(bytes - 44);
+const file = Buffer.concat([wavHeader(bytes - 44), Buffer.alloc(bytes - 44)]); // silence
 const boundary = 'benchBoundary7MA4YWxkTrZu0gW';
 const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
 const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
