@@ -7,7 +7,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 export type ReceivedFile =
   | { ok: true; name: string; path: string; bytes: number }
-  | { ok: false; message: string; tooLarge?: true };
+  | { ok: false; message: string; tooLarge?: true; serverFault?: true };
 
 export const NOT_MULTIPART = 'error upload file: expected multipart/form-data with a file';
 export const FILE_EMPTY = 'error upload file: file is empty';
@@ -36,12 +36,22 @@ export async function receiveFirstFile(
     return { ok: false, message: NOT_MULTIPART }; // no boundary, unknown type
   }
 
+  const limit = new BodyLimit(o.maxBytes);
   let written: Promise<ReceivedFile> | undefined;
+  /** Our side failed to store the file (disk full, no permission): the rest of the body is not worth reading. */
+  let storeError: Error | undefined;
+  const storeFailed = (err: Error) => {
+    storeError ??= err;
+    // Ends the pipeline below at once: busboy would otherwise wait for the part to be read, forever if the
+    // whole body has already arrived.
+    parser.destroy(err);
+  };
   const done = new Promise<void>((resolve, reject) => {
     parser.on('file', (_field, stream, info) => {
       // A broken or oversized body destroys the part's stream with the parser's error, possibly while no
       // pipe is attached yet (temp path being made) or ever (skipped parts); the pipeline below reports it.
-      stream.on('error', () => undefined);
+      let partError: Error | undefined;
+      stream.on('error', (err) => (partError = err));
       if (written) return void stream.resume(); // only the first file counts
       const name = info.filename ?? '';
       written = (async (): Promise<ReceivedFile> => {
@@ -50,11 +60,20 @@ export async function receiveFirstFile(
           stream.resume();
           return { ok: false, message: bad };
         }
-        const path = await o.tempPath(name);
+        let path: string;
+        try {
+          path = await o.tempPath(name);
+        } catch (err) {
+          storeFailed(err as Error);
+          throw err;
+        }
         let bytes = 0;
         stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        const file = createWriteStream(path);
+        // the file's own failure, not the part's error that pipeline passes on to it
+        file.on('error', (err) => err !== partError && storeFailed(err));
         try {
-          await pipeline(stream, createWriteStream(path));
+          await pipeline(stream, file);
         } catch (err) {
           await rm(path, { force: true });
           throw err;
@@ -67,25 +86,31 @@ export async function receiveFirstFile(
     parser.on('error', reject);
   });
   done.catch(() => undefined); // the pipeline below sees the same error first
-  const limit = new BodyLimit(o.maxBytes);
   try {
     await pipeline(Readable.fromWeb(req.body as WebReadableStream<Uint8Array>), limit, parser);
     await done;
   } catch (err) {
     const file = await written?.catch(() => undefined);
     if (file?.ok) await rm(file.path, { force: true });
+    if (storeError) return storeFault(storeError);
     if (limit.exceeded) return { ok: false, message: tooLargeMessage(o.maxBytes), tooLarge: true };
     // busboy's own words name the defect: "Unexpected end of form", "Malformed part header", ...
     return { ok: false, message: `error upload file: broken multipart/form-data body (${(err as Error).message})` };
   }
   if (!written) return { ok: false, message: FILE_EMPTY };
-  const file = await written.catch(() => ({ ok: false, message: NOT_MULTIPART }) as const);
+  const file = await written.catch((err: Error) => storeFault(storeError ?? err));
   if (file.ok && file.bytes === 0) {
     await rm(file.path, { force: true });
     return { ok: false, message: FILE_EMPTY };
   }
   return file;
 }
+
+const storeFault = (err: Error): ReceivedFile => ({
+  ok: false,
+  message: `error upload file: the server could not store it (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+  serverFault: true,
+});
 
 export const tooLargeMessage = (max: number) => `Request body is larger than the limit of ${max} bytes`;
 

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { receiveFirstFile } from '../../src/api/multipart-file.js';
 import { LOCAL, testApi } from './helpers.js';
 
 const upload = (name: string, content = 'ID3 audio', field = 'file') => {
@@ -92,5 +94,24 @@ describe('audio upload, list, delete', () => {
     expect(existsSync(`${base}.wav`) || existsSync(`${base}.mp3`)).toBe(false);
     expect((await t.call('GET', '/audio')).json.data.map((a: any) => a.name)).not.toContain('Привет мир.mp3');
     expect((await t.call('DELETE', '/audio/never-uploaded.mp3')).json.result).toBe(true);
+  });
+});
+
+describe('an upload the server cannot store', () => {
+  const form = () => {
+    const f = new FormData();
+    f.append('file', new Blob([Buffer.alloc(2 * 1024 * 1024, 7)]), 'big.wav');
+    return new Request('http://x/audio', { method: 'POST', body: f });
+  };
+  const opts = { checkName: () => null, maxBytes: 50 * 1024 * 1024 };
+
+  it('answers at once with the reason when the temp file cannot be created', async () => {
+    const r = await receiveFirstFile(form(), { ...opts, tempPath: () => Promise.reject(Object.assign(new Error('read-only'), { code: 'EROFS' })) });
+    expect(r).toMatchObject({ ok: false, serverFault: true, message: 'error upload file: the server could not store it (EROFS)' });
+  });
+
+  it('answers at once with the reason when writing the temp file fails', async () => {
+    const r = await receiveFirstFile(form(), { ...opts, tempPath: async () => join(tmpdir(), 'no-such-dir-autodialer', 'x.wav') });
+    expect(r).toMatchObject({ ok: false, serverFault: true, message: 'error upload file: the server could not store it (ENOENT)' });
   });
 });

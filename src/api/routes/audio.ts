@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import { audioTempPath, checkAudioName, deleteAudio, listAudio, saveAudio } from '../../services/audio/index.js';
-import { fail } from '../../services/context.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
 import { receiveFirstFile } from '../multipart-file.js';
@@ -17,7 +16,11 @@ export function audioRoutes(app: Hono, deps: ApiDeps): void {
   app.post('/audio', async (c) => {
     const max = deps.config.http.maxUploadBytes;
     const file = await receiveFirstFile(c.req.raw, { tempPath: (name) => audioTempPath(ctx, name), checkName: checkAudioName, maxBytes: max });
-    if (!file.ok) return file.tooLarge ? sendEnvelope(c, false, [], [file.message], 413) : sendOutcome(c, fail(file.message));
+    if (!file.ok) {
+      if (file.serverFault) deps.log.error({ message: file.message }, 'audio upload not stored');
+      const status = file.tooLarge ? 413 : file.serverFault ? 500 : 200;
+      return sendEnvelope(c, false, [], [file.message], status);
+    }
     return sendOutcome(c, await saveAudio(ctx, deps.audio, file));
   });
 
