@@ -1,6 +1,7 @@
 /**
  * Build what `npm start` runs: stasis/main.ts and everything it imports (src/, stasis/, sim/) as one plain
- * JavaScript file, dist/main.mjs; packages in node_modules stay imports. `npm start` builds first (prestart).
+ * JavaScript file, dist/main.mjs; packages in node_modules stay imports. `npm start` builds first, in the
+ * start script itself (not a prestart hook, which npm skips under ignore-scripts and would leave a stale bundle).
  *
  * Why a bundle and not the TypeScript sources through tsx: the tsx loader and a few hundred separate modules
  * cost the running service about 30 MB of its memory budget; the build takes well under a second.

@@ -2,7 +2,7 @@
  * JSON that is already serialised (e.g. 10 000 result rows rendered by SQLite), embedded in a response as
  * is: no per-row JS objects, no second stringify, and cached answers cost nothing to send again.
  *
- * Held as UTF-8 bytes in chunks of about 64 KB, not as one string. Why: a 10 000-row answer as a single JS
+ * Held as UTF-8 bytes in chunks of about 32 K characters (32–96 KB), not as one string. Why: a 10 000-row answer as a single JS
  * string is 4–8 MB of V8 heap (two bytes a character once any row holds Cyrillic) that lives long enough
  * to be promoted, so a CRM reading big answers back to back grew the service by 100 MB before a major GC.
  * Encoded a chunk at a time, each piece of text dies young and the answer waits outside the heap.

@@ -25,9 +25,13 @@ export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number;
  * loops; between two writes the answer cannot change, so it is served without touching the tables.
  */
 const taskCache = new WeakMap<object, { version: string; bytes: number; byId: Map<number, RawJson> }>();
-/** Bounded by bytes, not entries: 64 tasks of a few thousand numbers each would otherwise hold 100+ MB. */
+/**
+ * Bounded by bytes and by entries: 64 tasks of a few thousand numbers each would otherwise hold 100+ MB,
+ * and thousands of tiny answers would each keep an 8 KB slab of Node's Buffer pool alive.
+ */
 const CACHE_BYTES = 4 * 1024 * 1024;
 const CACHE_ENTRY_BYTES = 512 * 1024;
+const CACHE_ENTRIES = 64;
 
 /** GET /task/{id}: the task with every attempt row and every polling answer of the task. */
 export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
@@ -46,7 +50,7 @@ export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
   // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
   if (data.byteLength <= CACHE_ENTRY_BYTES) {
     for (const [oldId, old] of cache.byId) {
-      if (cache.bytes + data.byteLength <= CACHE_BYTES) break;
+      if (cache.bytes + data.byteLength <= CACHE_BYTES && cache.byId.size < CACHE_ENTRIES) break;
       cache.byId.delete(oldId);
       cache.bytes -= old.byteLength;
     }

@@ -54,13 +54,13 @@ let built: Promise<string> | undefined;
 export const serviceBundle = () => (built ??= buildService());
 
 /**
- * The node flags `npm start` runs the service with (package.json: "exec node <flags> dist/main.mjs"), so the
+ * The node flags `npm start` runs the service with (package.json: "... && exec node <flags> dist/main.mjs"), so the
  * fault suites and benchmarks measure the service exactly as users run it, memory tuning included.
  */
 export function startFlags(): string[] {
   const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const m = /^exec node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.mjs$/.exec(start);
-  if (!m) throw new Error(`package.json "start" is "${start}"; expected "exec node [--flags] dist/main.mjs"`);
+  const m = /^tsx scripts\/build\.ts && exec node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.mjs$/.exec(start);
+  if (!m) throw new Error(`package.json "start" is "${start}"; expected "tsx scripts/build.ts && exec node [--flags] dist/main.mjs"`);
   return m[1]!.trim().split(' ').filter(Boolean);
 }
 
