@@ -19,14 +19,16 @@ export interface MergeStats {
  *   clientId, timeCallAllow and TimeOffset (a finished number is never re-dialed by a re-POST);
  *   unlike v1.35 pending retry rows are kept too;
  * - new numbers are appended in request order.
- * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups.
+ * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups. The new
+ * list is read once, as it is parsed (an iterable, so no array of every parsed row): rows are written as
+ * numbers come, and the rows no longer wanted are removed at the end.
  */
 /** Rows that may share one changeTime (well below the 10 000-row sync cap). */
 const STAMP_GROUP = 1000;
 
 const isInCall = (r: { closeTime: number; state: string }) => r.closeTime === 0 && r.state !== 'CreateTask';
 
-export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNumber[], now: number): MergeStats {
+export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNumber>, now: number): MergeStats {
   const byPhone = new Map<string, ReturnType<typeof numbersOfTask>>();
   for (const row of numbersOfTask(db, taskId)) {
     const list = byPhone.get(row.phoneId);
@@ -40,25 +42,13 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
   const markRemoved = markRemovedStmt(db);
 
   const wanted = new Set<string>();
-  for (const n of numbers) wanted.add(n.phoneId);
-  for (const [phoneId, rows] of byPhone) {
-    if (wanted.has(phoneId)) continue;
-    for (const r of rows) {
-      if (isInCall(r)) {
-        markRemoved.run(r.id); // recorded when the call ends, never retried
-        stats.kept++;
-        continue;
-      }
-      del.run(r.id);
-      stats.removed++;
-    }
-  }
 
   // CRMs sync with GET /results/{changeTime}: inclusive bound, at most 10 000 rows. Rows written with one
   // changeTime beyond that cap could never be paged past, so each 1 000 rows written get the next millisecond.
   let written = 0;
   const stamp = () => now + Math.floor(written++ / STAMP_GROUP) / 1000;
   for (const n of numbers) {
+    wanted.add(n.phoneId);
     const rows = byPhone.get(n.phoneId);
     if (!rows) {
       insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, stamp());
@@ -76,6 +66,19 @@ export function mergeNumbers(db: Db, taskId: number, numbers: readonly ParsedNum
         update.run(n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, stamp(), r.id);
         stats.updated++;
       }
+    }
+  }
+
+  for (const [phoneId, rows] of byPhone) {
+    if (wanted.has(phoneId)) continue;
+    for (const r of rows) {
+      if (isInCall(r)) {
+        markRemoved.run(r.id); // recorded when the call ends, never retried
+        stats.kept++;
+        continue;
+      }
+      del.run(r.id);
+      stats.removed++;
     }
   }
   return stats;
