@@ -41,6 +41,7 @@ export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNum
   const del = deleteResultStmt(db);
   const markRemoved = markRemovedStmt(db);
 
+  /** Numbers of the new list the task already has (only those matter for what to remove). */
   const wanted = new Set<string>();
 
   // CRMs sync with GET /results/{changeTime}: inclusive bound, at most 10 000 rows. Rows written with one
@@ -48,13 +49,13 @@ export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNum
   let written = 0;
   const stamp = () => now + Math.floor(written++ / STAMP_GROUP) / 1000;
   for (const n of numbers) {
-    wanted.add(n.phoneId);
     const rows = byPhone.get(n.phoneId);
     if (!rows) {
       insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, stamp());
       stats.added++;
       continue;
     }
+    wanted.add(n.phoneId);
     for (const r of rows) {
       const same =
         r.params === n.params &&
