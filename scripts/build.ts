@@ -12,7 +12,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT = fileURLToPath(new URL('..', import.meta.url));
+const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVICE_BUNDLE = join(PROJECT, 'dist', 'main.mjs');
 
 export async function buildService(outfile = SERVICE_BUNDLE): Promise<string> {
