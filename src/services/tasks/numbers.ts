@@ -33,6 +33,13 @@ export interface NumberListCheck {
 
 export const newNumberListCheck = (): NumberListCheck => ({ errors: [], errorCount: 0, warnings: [] });
 
+/** Thrown by parsedNumbers once the whole list is read, if any number was invalid: rolls back the merge. */
+export class InvalidNumberList extends Error {
+  constructor(readonly check: NumberListCheck) {
+    super('invalid numbers in the list');
+  }
+}
+
 /** The messages a refused list answers: the first errors, then how many more. */
 export function numberListMessages(check: NumberListCheck): string[] {
   return check.errorCount > MAX_ERRORS ? [...check.errors, `... and ${check.errorCount - MAX_ERRORS} more invalid numbers`] : check.errors;
@@ -41,8 +48,9 @@ export function numberListMessages(check: NumberListCheck): string[] {
 /**
  * Turn the request's `numbers` into rows one at a time: normalised, deduplicated by phoneId (first occurrence
  * wins, as v1.35). Empty entries are skipped with a warning; anything that is not a phone number, a bad
- * timeCallAllow or TimeOffset goes to `check.errors`, and the caller must then refuse the whole request.
- * Once an error is found nothing more is yielded, but the rest is still checked so the answer names them all.
+ * timeCallAllow or TimeOffset goes to `check.errors`. Once an error is found nothing more is yielded, but the
+ * rest is still checked so the answer names them all; at the end InvalidNumberList is thrown, so a merge
+ * consuming the list stops before it removes anything and its transaction rolls back.
  * A generator, not an array: 100 000 parsed rows held at once cost ~25 MB of the service's memory.
  */
 export function* parsedNumbers(items: readonly NumberItemInput[], timeZone: string, check: NumberListCheck): Generator<ParsedNumber> {
@@ -87,6 +95,7 @@ export function* parsedNumbers(items: readonly NumberItemInput[], timeZone: stri
     seen.add(phoneId);
     if (check.errorCount === 0) yield { phone: n.number, phoneId, params, clientId, timeCallAllow, timeOffsetMinutes };
   }
+  if (check.errorCount) throw new InvalidNumberList(check);
 }
 
 /** 0 = dial now; a "DD.MM.YYYY HH:MM:SS" local time or unix seconds; null when unparsable. */

@@ -1,7 +1,7 @@
 import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
 import { mergeNumbers, type MergeStats } from './merge.js';
-import { newNumberListCheck, numberListMessages, parsedNumbers, type NumberItemInput } from './numbers.js';
+import { InvalidNumberList, newNumberListCheck, numberListMessages, parsedNumbers, type NumberItemInput } from './numbers.js';
 import { insertTask, taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
 
 export interface TaskUpsertInput extends TaskFieldValues {
@@ -21,9 +21,6 @@ export function checkInnerNum(fields: TaskFieldValues, required: boolean): strin
   if (!INNER_NUM.test(fields.innerNum)) return `Field "innerNum" "${fields.innerNum}" may contain only letters, digits and * # + _ . -`;
   return null;
 }
-
-/** Thrown inside the transaction to roll it back when the number list has errors. */
-class InvalidNumbers extends Error {}
 
 /**
  * POST /task: create or upsert (by non-empty crmId, else by id) and merge the number list, all in one
@@ -51,15 +48,15 @@ export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<Tas
     } else {
       taskId = insertTask(ctx.db, fields, now);
     }
+    // an invalid number makes parsedNumbers throw InvalidNumberList at the end of the list: all rolled back
     const stats = items ? mergeNumbers(ctx.db, taskId, parsedNumbers(items, ctx.config.timezone, check), now) : null;
-    if (check.errorCount) throw new InvalidNumbers();
     return { taskId, stats };
   });
   let saved: { taskId: number; stats: MergeStats | null };
   try {
     saved = save.immediate();
   } catch (e) {
-    if (e instanceof InvalidNumbers) return fail(numberListMessages(check));
+    if (e instanceof InvalidNumberList) return fail(numberListMessages(e.check));
     throw e;
   }
   const { taskId, stats } = saved;
