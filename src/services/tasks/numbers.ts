@@ -60,7 +60,6 @@ export function* parsedNumbers(items: readonly NumberItemInput[], timeZone: stri
   };
 
   for (let i = 0; i < items.length; i++) {
-    const errorsBefore = check.errorCount;
     const item = items[i];
     const obj = typeof item === 'object' && item !== null ? item : null;
     const raw = obj ? obj.number : item;
@@ -89,7 +88,6 @@ export function* parsedNumbers(items: readonly NumberItemInput[], timeZone: stri
       if (clientId.length > 200) err(`${label}: clientId is longer than 200 characters`);
       if (obj.params !== null && obj.params !== undefined) params = JSON.stringify(obj.params);
     }
-    if (check.errorCount > errorsBefore) continue;
     const phoneId = phoneIdOf(n.number);
     if (seen.has(phoneId)) continue; // duplicates are kept once, the first occurrence
     seen.add(phoneId);
