@@ -104,11 +104,15 @@ export class Devices {
     return !m.paused && this.memberState(m) === 'NOT_INUSE';
   }
 
-  /** QUEUE_MEMBER(queue,option[,interface]) read. */
+  queueExists(queue: string): boolean {
+    return this.queues.has(queue);
+  }
+
+  /** QUEUE_MEMBER(queue,option[,interface]) read. As app_queue: a queue that does not exist counts 0 (only logged). */
   queueMember(args: string[]): string {
     const [queue, option, iface] = args;
     const members = this.queues.get(queue ?? '');
-    if (!members) return '';
+    if (!members) return ['free', 'ready', 'logged', 'count'].includes(option ?? '') ? '0' : '';
     switch (option) {
       case 'free':
       case 'ready':

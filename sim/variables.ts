@@ -34,6 +34,9 @@ export function readChannelVar(ctx: SimContext, ch: SimChannel, variable: string
       return ctx.devices.extensionState(args[0] ?? '');
     case 'QUEUE_MEMBER':
       return ctx.devices.queueMember(args);
+    case 'QUEUE_EXISTS':
+      if (!args[0]) throw new AriError(500, 'Unable to read provided function');
+      return ctx.devices.queueExists(args[0]) ? '1' : '0';
     case 'CALLERID':
       return args[0] === 'name' ? ch.caller.name : ch.caller.number;
     default:
