@@ -7,8 +7,10 @@ import type { AriPort } from '../ari/port.js';
  * (`Local/echo@dialer-misc`, created with channels/create) serves for reads outside calls.
  * - extension: DEVICE_STATE(<agent device>) == NOT_INUSE → 1 free, else 0; kept current by DeviceStateChanged.
  * - queue: QUEUE_MEMBER(<queue>,free); re-read on any device state change and when our own calls change.
- * A target is a queue when DIALER_QUEUES lists it, or when QUEUE_MEMBER(<target>,count) answers a number
- * (Asterisk fails that read for a queue that does not exist); detected once per target.
+ * A target is a queue when DIALER_QUEUES lists it, or when QUEUE_EXISTS(<target>) answers 1; detected once per
+ * target. (QUEUE_MEMBER(<not a queue>,count) is no test: a real app_queue answers "0" with success and only
+ * logs "queue not found", so every extension would pass for a queue with no free member and never be dialed.)
+ * Without app_queue, QUEUE_EXISTS itself fails (500): then nothing is a queue unless DIALER_QUEUES says so.
  */
 export interface AgentOptions {
   ari: AriPort;
@@ -61,11 +63,12 @@ export class AgentAvailability {
 
   private async detect(target: string): Promise<void> {
     const on = await this.utility();
-    const r = on ? await this.o.ari.getVariable(on, `QUEUE_MEMBER(${target},count)`) : undefined;
-    if (!r || (!r.ok && r.error === 'failed' && r.status === 0)) return; // Asterisk unreachable: try again later
-    const isQueue = !!r && r.ok && /^\d+$/.test(r.value.trim());
+    const r = on ? await this.o.ari.getVariable(on, `QUEUE_EXISTS(${target})`) : undefined;
+    // Asterisk unreachable or not ready (no answer, 503 while booting, the utility channel gone): ask again later.
+    if (!r || (!r.ok && (r.error === 'gone' || r.status === 0 || r.status === 503))) return;
+    const isQueue = r.ok && r.value.trim() === '1';
     this.detected.set(target, isQueue);
-    if (isQueue) this.o.log.info({ queue: target }, 'agent target detected as a queue');
+    this.o.log.info({ target, kind: isQueue ? 'queue' : 'extension', device: isQueue ? undefined : this.deviceOf(target) }, 'agent target detected');
   }
 
   private follow(target: string): void {
