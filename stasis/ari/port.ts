@@ -12,7 +12,8 @@ export interface AriChannel {
   state: string; // Down Rsrved OffHook Dialing Ring Ringing Up Busy …
   caller?: { name: string; number: string };
   connected?: { name: string; number: string };
-  dialplan?: { context: string; exten: string; priority: number };
+  /** app_name / app_data: the application the channel runs now ("Stasis" / "<app>[,args]" while in an ARI app). */
+  dialplan?: { context: string; exten: string; priority: number; app_name?: string; app_data?: string };
 }
 
 export interface AriPlayback {
@@ -41,8 +42,9 @@ export type AriEventType = AriEvent['type'];
 export type AriResult<T = void> =
   | { ok: true; value: T }
   | { ok: false; error: 'gone' } // 404 on a channel / bridge / playback that does not exist (any more)
-  // other HTTP errors, transport down. status 0 = no HTTP answer; notSent = the request provably never
-  // reached Asterisk (connection refused), so e.g. an originate can safely be tried again later.
+  // other HTTP errors, transport down. status 0 = no HTTP answer; notSent = Asterisk provably did not act on
+  // the request (connection refused, or not ready: booting / shutting down), so e.g. an originate can safely
+  // be tried again later.
   | { ok: false; error: 'failed'; status: number; message: string; notSent?: boolean };
 
 export interface OriginateRequest {

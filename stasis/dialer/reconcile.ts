@@ -1,5 +1,6 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { claimedOpenAttempts, getTask, releaseAttempt, type AttemptRow } from '../../src/services/attempts/index.js';
+import { claimedOpenAttempts, getAttempt, getTask, releaseAttempt, type AttemptRow } from '../../src/services/attempts/index.js';
+import type { AriChannel } from '../ari/port.js';
 import type { CallEntry } from './book.js';
 import { followCustomer } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
@@ -59,15 +60,31 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
   }
 
   // Agent legs (an adopted call is never re-bridged) and utility channels left by an earlier run or before
-  // a reconnect: hang them up; the utility channel is created afresh after reconciliation.
+  // a reconnect: hang them up; the utility channel is created afresh after reconciliation. Only channels
+  // provably ours: another dialer or application on the same PBX may use ids that look like ours.
   core.agents.forgetUtilityChannel();
-  for (const id of alive.keys()) {
-    // ";2" is the other half of a Local channel: it goes with its ";1".
-    if (!id.startsWith('dlr-') || id.includes(';') || core.registry.get(id)) continue;
-    void core.ari.hangup(id);
+  for (const ch of alive.values()) {
+    if (core.registry.get(ch.id) || !provablyOurs(core, ch)) continue;
+    core.log.info({ channelId: ch.id }, 'reconcile: hanging up a leftover channel of ours');
+    void core.ari.hangup(ch.id);
   }
   core.kick();
   return true;
+}
+
+/**
+ * A live channel we follow no more is ours to hang up only when provably so: it sits in OUR Stasis app (our
+ * utility channel; Asterisk shows the app in the channel's dialplan location), or its id is the exact channel id
+ * one of our rows recorded before dialing (a customer leg, or its "-agent" leg, e.g. ringing or in a queue,
+ * outside Stasis). The ";2" half of a Local channel goes with its ";1".
+ */
+function provablyOurs(core: DialerCore, ch: AriChannel): boolean {
+  if (ch.id.includes(';')) return false;
+  if (ch.dialplan?.app_name === 'Stasis' && (ch.dialplan.app_data ?? '').split(',')[0] === core.ari.app) return true;
+  const m = /^dlr-(\d+)-\d+-[a-z0-9]+(-agent)?$/.exec(ch.id);
+  if (!m) return false;
+  const customerId = m[2] ? ch.id.slice(0, -m[2].length) : ch.id;
+  return getAttempt(core.db, Number(m[1]))?.callFile === customerId;
 }
 
 function evidenceResult(row: AttemptRow): { result: string; state: string } {
