@@ -4,10 +4,14 @@ import type { AriResult } from './port.js';
 /**
  * Minimal ARI REST transport: typed outcomes instead of exceptions.
  * - 2xx → ok (JSON body parsed when there is one)
- * - 404 → 'gone' (the channel / bridge / playback does not exist)
+ * - 404 from ARI (a JSON body) → 'gone' (the channel / bridge / playback does not exist)
  * - other status → 'failed' with the status and Asterisk's message
  * - no HTTP answer → 'failed' status 0; `notSent` when the connection was refused or never established,
  *   i.e. Asterisk provably never saw the request.
+ * - `notSent` too when Asterisk answered that it is not ready and so did nothing: 503 (while it boots, ARI
+ *   answers `{"message":"Asterisk not booted"}`; while it shuts down, the web server's HTML 503), or a 404
+ *   page that is not ARI's (the web server is up but ARI is not registered yet). Such a 404 says nothing about
+ *   the channel. See ../shared/asterisk/observed.md and docs/dialer.md ("Asterisk restarts").
  */
 export interface AriHttp {
   request<T>(method: string, path: string, query?: Record<string, string | number>, body?: unknown): Promise<AriResult<T>>;
@@ -42,8 +46,10 @@ export function createAriHttp(o: { url: string; username: string; password: stri
         if (res.statusCode >= 200 && res.statusCode < 300) {
           return { ok: true, value: (text ? JSON.parse(text) : undefined) as T };
         }
-        if (res.statusCode === 404) return { ok: false, error: 'gone' };
-        return { ok: false, error: 'failed', status: res.statusCode, message: messageOf(text) };
+        const fromAri = (res.headers['content-type'] ?? '').includes('json');
+        if (res.statusCode === 404 && fromAri) return { ok: false, error: 'gone' };
+        const notReady = res.statusCode === 503 || res.statusCode === 404;
+        return { ok: false, error: 'failed', status: res.statusCode, message: messageOf(text), notSent: notReady || undefined };
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
         const message = err instanceof Error ? err.message : String(err);

@@ -53,12 +53,17 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     })
     .finally(() => core.originateSlots.release());
   if (r.ok || r.error === 'gone' || r.status > 0) call.originateAnsweredAt = performance.now();
+  if (r.ok) core.refusals.forget(row.id);
   if (!r.ok && r.error === 'failed') {
-    if (r.notSent) {
-      // Provably never reached Asterisk: not an attempt, the number is ready again.
+    if (r.notSent || (r.status === 500 && core.refusals.add(row.id) < MAX_ALLOCATION_REFUSALS)) {
+      // Asterisk provably did not dial: unreachable, not booted, shutting down (500 "Allocation failed"
+      // while it stops, with the event socket still up): not an attempt, the number is ready again, and no
+      // number is sent until Asterisk answers as ready (a resynchronisation). A 500 that persists (an
+      // endpoint whose technology does not exist) becomes FAIL_ROUTE below after a few such rounds.
       session.end({ by: 'local' });
       if (core.alive()) releaseAttempt(core.db, row.id, core.nowSec());
-      core.log.warn({ rowId: row.id, message: r.message }, 'originate not sent; number put back');
+      core.log.warn({ rowId: row.id, status: r.status, message: r.message }, 'Asterisk did not dial (not ready); number put back');
+      core.asteriskNotReady();
       return;
     }
     if (!ev.sawDial && !ev.answered && session.ended === undefined) {
@@ -83,6 +88,9 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   }
   await followCustomer(core, task, row, call, session, ev, answered);
 }
+
+/** Rounds of 500 "Allocation failed" (each after a resynchronisation) before a number is closed as FAIL_ROUTE. */
+const MAX_ALLOCATION_REFUSALS = 3;
 
 /**
  * Asterisk refused the originate before any route ran: a 4xx (bad parameters), or 500, which ARI's originate

@@ -8,6 +8,7 @@ import type { SessionRegistry } from '../session/call-session.js';
 import type { RunSurvey } from '../survey/types.js';
 import type { AgentAvailability } from './agents.js';
 import type { CallBook } from './book.js';
+import type { RefusalCounter } from './refusals.js';
 import type { Slots } from './slots.js';
 
 export interface DialerDeps {
@@ -50,6 +51,13 @@ export interface DialerCore extends Omit<DialerDeps, 'simulator'> {
   draining(): boolean;
   /** Bounds originates in flight (see slots.ts). */
   originateSlots: Slots;
+  /** Channel allocation refusals per row (see refusals.ts). */
+  refusals: RefusalCounter;
+  /**
+   * Asterisk answered that it cannot dial now (booting, shutting down, unreachable): stop sending, and
+   * resynchronise once it answers as ready.
+   */
+  asteriskNotReady(): void;
 }
 
 export const digitsOf = (s: string) => s.replace(/\D/g, '');

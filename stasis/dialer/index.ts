@@ -7,6 +7,7 @@ import type { Dialer, DialerCore, DialerDeps } from './core.js';
 import { reconcile } from './reconcile.js';
 import { Scheduler } from './scheduler.js';
 import { drain } from './shutdown.js';
+import { RefusalCounter } from './refusals.js';
 import { ORIGINATE_SLOTS, Slots } from './slots.js';
 
 export type { Dialer, DialerDeps } from './core.js';
@@ -58,8 +59,27 @@ export function createDialer(deps: DialerDeps): Dialer {
     draining: () => draining,
     connected: () => connected,
     originateSlots: new Slots(ORIGINATE_SLOTS),
+    refusals: new RefusalCounter(),
+    asteriskNotReady,
   };
   scheduler = new Scheduler(core);
+
+  /**
+   * An originate was refused because Asterisk is not ready (it shuts down with the event socket still up, or
+   * boots): nothing is sent for a moment, then a resynchronisation waits until Asterisk answers as ready. If
+   * the socket drops meanwhile, the reconnect resynchronises instead.
+   */
+  let notReadyTimer: NodeJS.Timeout | undefined;
+  function asteriskNotReady(): void {
+    if (halted || draining) return;
+    scheduler.enabled = false;
+    if (notReadyTimer || reconciling) return;
+    notReadyTimer = setTimeout(() => {
+      notReadyTimer = undefined;
+      if (connected && !halted && !draining) void resync();
+    }, NOT_READY_PAUSE_MS);
+    notReadyTimer.unref?.();
+  }
 
   /** Reconcile, retrying until Asterisk answers; only then may new calls start. */
   function resync(): Promise<void> {
@@ -139,6 +159,7 @@ export function createDialer(deps: DialerDeps): Dialer {
       draining = true;
       scheduler.stop();
       clearInterval(safetyTimer);
+      clearTimeout(notReadyTimer);
       await drain(core, clock.scaled(deadlineSeconds * 1000));
       await agents.close();
       for (const off of offs.splice(0)) off();
@@ -148,11 +169,15 @@ export function createDialer(deps: DialerDeps): Dialer {
       halted = true;
       scheduler.stop();
       clearInterval(safetyTimer);
+      clearTimeout(notReadyTimer);
       for (const off of offs.splice(0)) off();
       for (const s of registry.all()) s.end({ by: 'local' });
     },
   };
 }
+
+/** Real milliseconds without originates after Asterisk said it is not ready, before asking it again. */
+const NOT_READY_PAUSE_MS = 1000;
 
 function haltable(ari: AriPort, halted: () => boolean): AriPort {
   const dead = Promise.resolve({ ok: false as const, error: 'failed' as const, status: 0, message: 'dialer halted' });
