@@ -166,6 +166,11 @@ describe('queue detection', () => {
       const calls = q.sim.world.callLog.filter((c) => nums.includes(c.number));
       expect(maxConcurrent(calls)).toBe(2);
       expect(rowsOf(q.db, task.id).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
+      // an extension is not a queue (QUEUE_MEMBER(202,count) answers 0 as on Asterisk): it is dialed
+      const ext = addTask(q.db, { innerNum: '202' }, ['79011000047']);
+      d.tasksChanged([ext.task.id]);
+      await until(() => taskOf(q.db, ext.task.id).state === 1, 15_000, 'extension task closed');
+      expect(rowsOf(q.db, ext.task.id)[0]!.result).toMatch(/^SUCCESS_/);
     } finally {
       await q.cleanup();
     }

@@ -144,7 +144,8 @@ export class FakeAri implements AriPort {
     return { ok: true, value: c };
   }
   async createChannel(req: { channelId: string; endpoint: string }): Promise<AriResult<AriChannel>> {
-    const c: Chan = { id: req.channelId, name: 'util', state: 'Down', timers: [] };
+    // as on Asterisk, a created channel sits in our Stasis app and its dialplan location says so
+    const c: Chan = { id: req.channelId, name: 'util', state: 'Down', timers: [], dialplan: { context: 'dialer-misc', exten: 'echo', priority: 1, app_name: 'Stasis', app_data: this.app } };
     this.channels.set(c.id, c);
     return { ok: true, value: c };
   }

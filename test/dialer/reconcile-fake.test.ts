@@ -23,6 +23,10 @@ describe('restart reconciliation (in-memory ARI)', () => {
     claimAttempt(env.db, orphan.rows[0]!.id, 'dlr-never-sent', 1);
     env.db.$client.prepare('UPDATE task_results SET originatedAt = NULL WHERE id = ?').run(orphan.rows[0]!.id);
 
+    // another application's channels on the same PBX, one with an id shaped like ours, one in its own Stasis app
+    ari.channels.set('dlr-1-1-zzzzzz', { id: 'dlr-1-1-zzzzzz', name: 'Local/x@y-1;1', state: 'Up', timers: [] } as never);
+    ari.channels.set('dlr-util-other', { id: 'dlr-util-other', name: 'Local/echo@dialer-misc-2;1', state: 'Down', timers: [], dialplan: { context: 'dialer-misc', exten: 'echo', priority: 1, app_name: 'Stasis', app_data: 'other-app' } } as never);
+
     await first.start();
     await until(() => ari.originated.filter((o) => o.endpoint.startsWith('Local/79')).length >= 4, 3000, 'calls started');
     await until(() => ari.originated.some((o) => o.endpoint.includes('@internal')), 3000, 'agent rung');
@@ -44,7 +48,11 @@ describe('restart reconciliation (in-memory ARI)', () => {
     // the never-sent row was dialed (once) by the second dialer
     await until(() => rowsOf(env.db, orphan.task.id)[0]!.result, 3000, 'orphan dialed');
     expect(ari.originated.filter((o) => o.endpoint.includes('79000000022'))).toHaveLength(1);
-    expect(ari.channels.size).toBeLessThanOrEqual(1); // only the utility channel may remain
+    // only the utility channel of the second dialer remains of ours (the first one's was ours: hung up); the
+    // other application's channels are untouched
+    const left = [...ari.channels.keys()];
+    expect(left.filter((id) => !['dlr-1-1-zzzzzz', 'dlr-util-other'].includes(id)).length).toBeLessThanOrEqual(1);
+    expect(left).toEqual(expect.arrayContaining(['dlr-1-1-zzzzzz', 'dlr-util-other']));
     await second.stop();
   });
 });
