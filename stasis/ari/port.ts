@@ -54,6 +54,8 @@ export interface OriginateRequest {
   timeoutSec: number;
   variables?: Record<string, string>;
   appArgs?: string;
+  /** Media format capabilities of the new channel ("slin,ulaw"); absent = Asterisk's choice. */
+  formats?: string;
 }
 
 export type HangupReason = 'normal' | 'busy' | 'congestion' | 'no_answer';

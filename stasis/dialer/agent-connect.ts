@@ -34,6 +34,7 @@ export async function connectAgent(
     channelId: agentId,
     endpoint: `Local/${target}@${config.dialing.internalContext}`,
     callerId: `"${phone}" <${phone}>`,
+    formats: config.dialing.originateFormats || undefined,
     timeoutSec: ringSec,
     variables: { AUTODIALER_ROW_ID: String(call.rowId), AUTODIALER_LEG: 'agent' },
   });

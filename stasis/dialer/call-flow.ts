@@ -43,6 +43,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       channelId: call.channelId,
       endpoint,
       callerId: config.dialing.callerId || undefined,
+      formats: config.dialing.originateFormats || undefined,
       timeoutSec: ringSec,
       variables: {
         AUTODIALER_TASK_ID: String(task.id),

@@ -121,7 +121,7 @@ describe.skipIf(pbxSkipReason())('faults on a real Asterisk', () => {
     }
   });
 
-  it('the PBX restarted mid-campaign: numbers Asterisk never dialed go back to the queue, none closed for nothing', async () => {
+  it('the PBX restarted, then stopped and started again, mid-campaign: numbers Asterisk never dialed go back to the queue, none closed for nothing', async () => {
     s = await pbxService({ DIALER_LOG_LEVEL: 'debug' }, pbx);
     pollingId = await s.polling();
     // 60 numbers on 12 channels: long rings and surveys, so 12 calls are up when Asterisk goes away
@@ -131,12 +131,19 @@ describe.skipIf(pbxSkipReason())('faults on a real Asterisk', () => {
     const dialsBefore = pbx.dials().length;
     await pbx.cli('core restart now').catch(() => undefined); // the CLI connection drops as Asterisk goes
     await until(async () => (await customerCallsUp(pbx).catch(() => 0)) > 0 && pbx.dials().length > dialsBefore + 12, 60_000, 'dialing again after the restart');
+    // then Asterisk is stopped for a while (connection refused) and started again
+    await until(async () => (await customerCallsUp(pbx)) >= 10, 30_000, 'ten calls up again');
+    const dialsBeforeStop = pbx.dials().length;
+    await pbx.stop();
+    await sleep(3000);
+    await pbx.start();
+    await until(async () => pbx.dials().length > dialsBeforeStop, 60_000, 'dialing again after the PBX came back');
     await until(async () => Number((await s!.api('GET', '/task?limit=10')).data.results[0].state) === 1, 150_000, 'campaign done');
     const v = await verify(s, numbers, 1);
     expect(v.problems).toEqual([]);
     expect(v.rows.filter((r) => r.result === 'FAIL_ROUTE' || r.state === 'failedOriginate')).toEqual([]);
     const putBack = readFileSync(join(s.dataDir, 'service.log'), 'utf8').split('\n').filter((l) => l.includes('number put back')).length;
-    console.log(`PBX restart: ${v.dials.length} dials, ${v.rows.length} rows, ${putBack} originates refused while Asterisk stopped or booted, put back`);
+    console.log(`PBX restart and stop/start: ${v.dials.length} dials, ${v.rows.length} rows, ${putBack} originates refused while Asterisk stopped or booted, put back`);
   });
 
   it('SIGTERM: no originate after the signal, calls in flight recorded, exit 0; the rest dialed after a restart', async () => {
