@@ -10,6 +10,12 @@ export interface SimBridge {
   name: string;
   channels: string[];
   creationtime: string;
+  /**
+   * Why an app hears BridgeDestroyed: Asterisk subscribes the app when one of its channels enters and
+   * unsubscribes when that channel is removed (removeChannel, bridge deleted), but not when it leaves by hanging
+   * up. So a bridge emptied with removeChannel, or deleted with channels in it, dies silently (measured on 22.10.1).
+   */
+  appRefs: Map<string, number>;
 }
 
 export class Bridges {
@@ -17,7 +23,7 @@ export class Bridges {
 
   constructor(private readonly engine: Engine) {
     engine.channelGoneHooks.push((ch) => {
-      if (ch.bridgeId) this.leave(ch);
+      if (ch.bridgeId) this.leave(ch, false);
     });
   }
 
@@ -35,7 +41,7 @@ export class Bridges {
     const id = bridgeId || this.engine.uniqueId().replace('.', '') + 'b';
     const existing = this.byId.get(id);
     if (existing) return existing;
-    const b: SimBridge = { id, type: kind, name: name ?? '', channels: [], creationtime: asteriskTime() };
+    const b: SimBridge = { id, type: kind, name: name ?? '', channels: [], creationtime: asteriskTime(), appRefs: new Map() };
     this.byId.set(id, b);
     return b;
   }
@@ -53,7 +59,10 @@ export class Bridges {
       if (ch.bridgeId) this.leave(ch);
       b.channels.push(ch.id);
       ch.bridgeId = b.id;
-      if (ch.stasisApp) this.engine.bus.subscribe(ch.stasisApp, `bridge:${b.id}`);
+      if (ch.stasisApp) {
+        b.appRefs.set(ch.stasisApp, (b.appRefs.get(ch.stasisApp) ?? 0) + 1);
+        this.engine.bus.subscribe(ch.stasisApp, `bridge:${b.id}`);
+      }
       this.engine.bus.emit({ type: 'ChannelEnteredBridge', bridge: this.json(b), channel: ch.toJSON() }, [
         `bridge:${b.id}`, `channel:${ch.id}`,
       ]);
@@ -65,7 +74,8 @@ export class Bridges {
     for (const ch of channels) this.leave(ch);
   }
 
-  leave(ch: SimChannel): void {
+  /** `removed`: taken out by the app (removeChannel, bridge deleted) rather than gone by hanging up. */
+  leave(ch: SimChannel, removed = true): void {
     const b = ch.bridgeId ? this.byId.get(ch.bridgeId) : undefined;
     ch.bridgeId = undefined;
     if (!b) return;
@@ -73,6 +83,12 @@ export class Bridges {
     this.engine.bus.emit({ type: 'ChannelLeftBridge', bridge: this.json(b), channel: ch.toJSON() }, [
       `bridge:${b.id}`, `channel:${ch.id}`,
     ]);
+    const app = ch.stasisApp;
+    if (!removed || !app) return;
+    const left = (b.appRefs.get(app) ?? 1) - 1;
+    if (left > 0) return void b.appRefs.set(app, left);
+    b.appRefs.delete(app);
+    this.engine.bus.unsubscribe(app, `bridge:${b.id}`);
   }
 
   destroy(b: SimBridge): void {

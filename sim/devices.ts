@@ -82,7 +82,8 @@ export class Devices {
 
   put(name: string, state: string | undefined): void {
     if (!name.startsWith('Stasis:')) throw new AriError(409, 'Uncontrolled device specified');
-    if (!state || !DEVICE_STATES.includes(state)) throw new AriError(400, 'Invalid device state');
+    // Asterisk 22 answers an unknown state name with 500 "Unknown device" (not a 400).
+    if (!state || !DEVICE_STATES.includes(state)) throw new AriError(500, 'Unknown device');
     this.stasisStates.set(name, state);
     this.refresh(name);
   }

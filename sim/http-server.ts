@@ -31,7 +31,14 @@ export type ControlHandler = (method: string, path: string, query: URLSearchPara
 export interface ServerOptions {
   username: string;
   password: string;
+  /**
+   * Still booting until this Date.now(): like an Asterisk that restarts, HTTP already answers but every /ari
+   * request gets 503 {"message":"Asterisk not booted"} and the events WebSocket is refused with 503.
+   */
+  bootUntil?: number;
 }
+
+const booting = (opts: ServerOptions) => opts.bootUntil !== undefined && Date.now() < opts.bootUntil;
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -85,6 +92,7 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
       return send(res, r.status, r.body);
     }
     if (!path.startsWith('/ari/')) return send(res, 404, { message: 'Not found' });
+    if (booting(opts)) return send(res, 503, { message: 'Asterisk not booted' });
     const base = `http://${req.headers.host ?? 'localhost'}/ari`;
     const docs = /^\/ari\/api-docs\/(\w+)\.json$/.exec(path);
     if (docs) {
@@ -123,6 +131,7 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
       socket.destroy();
     };
     if (url.pathname !== '/ari/events') return reject(404, 'Not Found');
+    if (booting(opts)) return reject(503, 'Service Unavailable');
     if (!authorised(req, url, opts)) return reject(401, 'Unauthorized');
     const apps = (url.searchParams.get('app') ?? '').split(',').filter(Boolean);
     if (apps.length === 0) return reject(400, 'Bad Request');

@@ -24,6 +24,11 @@ export interface SimulatorOptions {
   trunkMode?: TrunkMode;
   /** Emit ChannelVarset / ChannelDialplan chatter like Asterisk (default true). */
   noise?: boolean;
+  /**
+   * Real ms after start during which the simulator is "not booted yet", as a restarting Asterisk: every /ari
+   * request answers 503 {"message":"Asterisk not booted"}, the events WebSocket is refused with 503. Default 0.
+   */
+  bootMs?: number;
   /** Suggested Stasis app name, handed back for convenience. */
   app?: string;
 }
@@ -48,7 +53,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const engine = new Engine(createClock(opts.timeScale ?? 1, opts.seed ?? 1), world);
   const ctx = createContext(engine);
   const simWorld = new SimWorld(ctx);
-  const server = createSimServer(ctx, { username, password }, controlHandler(simWorld));
+  const bootUntil = opts.bootMs ? Date.now() + opts.bootMs : undefined;
+  const server = createSimServer(ctx, { username, password, bootUntil }, controlHandler(simWorld));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

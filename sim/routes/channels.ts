@@ -90,7 +90,7 @@ export const channelRoutes: RouteDef[] = [
   route(R, 'GET', '/channels/{channelId}/variable', 'getChannelVar', 'Variable', params('variable!'), (ctx, i) => {
     if (!i.query.variable) throw new AriError(400, 'Variable name is required');
     const ch = ctx.engine.channels.get(i.path.channelId ?? '');
-    if (!ch) throw new AriError(404, 'Channel or variable not found');
+    if (!ch) throw new AriError(404, 'Provided channel was not found');
     return ok({ value: readChannelVar(ctx, ch, i.query.variable) });
   }),
   route(R, 'POST', '/channels/{channelId}/variable', 'setChannelVar', 'void', params('variable!', 'value'), (ctx, i) => {

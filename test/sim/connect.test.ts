@@ -23,8 +23,9 @@ describe('the real ari-client against the simulator', () => {
     expect(ch.id).toBe('busy-1');
     await waitFor(destroyed(h.events, 'busy-1;2'));
     expect(sequenceFor(h.events, 'busy-1')).toEqual(['Dial()', 'Dial(BUSY)', 'ChannelDestroyed(0)']);
+    // Asterisk shows both orders of the first two (two threads); Busy first is what it did most often
     expect(sequenceFor(h.events, 'busy-1;2')).toEqual([
-      'ChannelHangupRequest(0)', 'ChannelStateChange(Busy)', 'ChannelHangupRequest(16,soft)', 'ChannelDestroyed(17)',
+      'ChannelStateChange(Busy)', 'ChannelHangupRequest(0)', 'ChannelHangupRequest(16,soft)', 'ChannelDestroyed(17)',
     ]);
   });
 
