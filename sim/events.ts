@@ -12,6 +12,9 @@ export interface SimApp {
   subscriptions: Set<string>;
   sockets: Set<WebSocket>;
   subscribeAll: boolean;
+  /** PUT /applications/{app}/eventFilter: event types let through (empty = all) and kept back. */
+  allowed: Set<string>;
+  disallowed: Set<string>;
 }
 
 export type SimEvent = Record<string, unknown> & { type: string };
@@ -30,7 +33,7 @@ export class EventBus {
   app(name: string): SimApp {
     let a = this.apps.get(name);
     if (!a) {
-      a = { name, subscriptions: new Set(), sockets: new Set(), subscribeAll: false };
+      a = { name, subscriptions: new Set(), sockets: new Set(), subscribeAll: false, allowed: new Set(), disallowed: new Set() };
       this.apps.set(name, a);
     }
     return a;
@@ -64,6 +67,7 @@ export class EventBus {
     const timestamp = asteriskTime();
     for (const app of this.apps.values()) {
       if (!app.subscribeAll && !sources.some((s) => app.subscriptions.has(s))) continue;
+      if (app.disallowed.has(body.type) || (app.allowed.size > 0 && !app.allowed.has(body.type))) continue;
       const event = { ...body, timestamp, asterisk_id: ASTERISK_ID, application: app.name };
       for (const tap of this.taps) tap(event, app.name);
       if (app.sockets.size === 0) continue;

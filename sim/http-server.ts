@@ -36,6 +36,8 @@ export interface ServerOptions {
    * request gets 503 {"message":"Asterisk not booted"} and the events WebSocket is refused with 503.
    */
   bootUntil?: number;
+  /** Answer RESTRequest messages on the events WebSocket (Asterisk 22.4+); an older Asterisk ignores them. */
+  restOverWebSocket?: boolean;
 }
 
 const booting = (opts: ServerOptions) => opts.bootUntil !== undefined && Date.now() < opts.bootUntil;
@@ -73,6 +75,81 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** One ARI REST request (path after "/ari"), whether it came over HTTP or over the events WebSocket. */
+async function routeAri(
+  ctx: SimContext,
+  method: string,
+  sub: string,
+  search: URLSearchParams,
+  readBodyOnce: () => Promise<unknown>,
+): Promise<{ status: number; body?: unknown }> {
+  let methodMismatch = false;
+  for (const c of compiled) {
+    const m = c.re.exec(sub);
+    if (!m) continue;
+    if (c.def.method !== method) {
+      methodMismatch = true;
+      continue;
+    }
+    const pathParams: Record<string, string> = {};
+    c.names.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1]!)));
+    const query: Record<string, string> = {};
+    for (const [k, v] of search) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
+    const body = await readBodyOnce();
+    for (const p of c.def.params) {
+      if (p.in === 'query' && p.required && !query[p.name]) throw new AriError(400, `${p.name}: Missing required field`);
+    }
+    return c.def.handler(ctx, { path: pathParams, query, body: body as Record<string, unknown> | undefined });
+  }
+  return { status: methodMismatch ? 405 : 404, body: { message: methodMismatch ? 'Invalid method' : 'Resource not found' } };
+}
+
+const REASON: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+/**
+ * ARI REST over the events WebSocket (Asterisk 20.14 / 21.9 / 22.4+): a `RESTRequest` message is answered by a
+ * `RESTResponse` on the same socket, with the HTTP status and the JSON body as text, as measured on 22.10.1.
+ */
+async function restOverWebSocket(ctx: SimContext, text: string, app: string): Promise<string | undefined> {
+  let m: { type?: string; request_id?: string; transaction_id?: string; method?: string; uri?: string; message_body?: string; query_strings?: { name: string; value: string }[] };
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (m.type !== 'RESTRequest') return undefined;
+  const uri = String(m.uri ?? '').replace(/^\/+/, '');
+  const [path = '', qs = ''] = uri.split('?', 2);
+  const search = new URLSearchParams(qs);
+  for (const q of m.query_strings ?? []) search.append(q.name, q.value);
+  let reply: { status: number; body?: unknown };
+  try {
+    reply = await routeAri(ctx, String(m.method ?? 'GET').toUpperCase(), `/${path}`, search, async () => {
+      if (!m.message_body) return undefined;
+      try {
+        return JSON.parse(m.message_body);
+      } catch {
+        throw new AriError(400, 'Malformed JSON body');
+      }
+    });
+  } catch (err) {
+    reply = err instanceof AriError ? { status: err.status, body: err.body() } : { status: 500, body: { message: String(err) } };
+  }
+  return JSON.stringify({
+    type: 'RESTResponse',
+    transaction_id: m.transaction_id ?? '',
+    request_id: m.request_id ?? '',
+    status_code: reply.status,
+    reason_phrase: REASON[reply.status] ?? '',
+    uri: path,
+    content_type: reply.body === undefined ? '' : 'application/json',
+    message_body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+    application: app,
+    timestamp: asteriskTime(),
+    asterisk_id: ASTERISK_ID,
+  });
+}
+
 export function createSimServer(ctx: SimContext, opts: ServerOptions, control: ControlHandler): Server {
   const wss = new WebSocketServer({ noServer: true });
   const server = createServer((req, res) => {
@@ -101,27 +178,8 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
       return send(res, 200, declaration(docs[1]!, ROUTES, base));
     }
     if (!authorised(req, url, opts)) return send(res, 401, { message: 'Authentication required' });
-    const sub = path.slice(4);
-    let methodMismatch = false;
-    for (const c of compiled) {
-      const m = c.re.exec(sub);
-      if (!m) continue;
-      if (c.def.method !== method) {
-        methodMismatch = true;
-        continue;
-      }
-      const pathParams: Record<string, string> = {};
-      c.names.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1]!)));
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
-      const body = await readBody(req);
-      for (const p of c.def.params) {
-        if (p.in === 'query' && p.required && !query[p.name]) throw new AriError(400, `${p.name}: Missing required field`);
-      }
-      const reply = c.def.handler(ctx, { path: pathParams, query, body: body as Record<string, unknown> | undefined });
-      return send(res, reply.status, reply.body);
-    }
-    return send(res, methodMismatch ? 405 : 404, { message: methodMismatch ? 'Invalid method' : 'Resource not found' });
+    const reply = routeAri(ctx, method, path.slice(4), url.searchParams, () => readBody(req));
+    return send(res, (await reply).status, (await reply).body);
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -149,6 +207,12 @@ export function createSimServer(ctx: SimContext, opts: ServerOptions, control: C
         app.sockets.add(ws);
         app.subscribeAll = subscribeAll;
       }
+      ws.on('message', (data) => {
+        if (!opts.restOverWebSocket) return;
+        void restOverWebSocket(ctx, data.toString(), apps[0]!).then((answer) => {
+          if (answer && ws.readyState === 1) ws.send(answer);
+        });
+      });
       ws.on('close', () => {
         for (const name of apps) ctx.engine.bus.apps.get(name)?.sockets.delete(ws);
       });

@@ -29,6 +29,8 @@ export interface SimulatorOptions {
    * request answers 503 {"message":"Asterisk not booted"}, the events WebSocket is refused with 503. Default 0.
    */
   bootMs?: number;
+  /** Answer ARI REST requests sent over the events WebSocket (Asterisk 22.4+); false = an older Asterisk. Default true. */
+  restOverWebSocket?: boolean;
   /** Suggested Stasis app name, handed back for convenience. */
   app?: string;
 }
@@ -54,7 +56,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const ctx = createContext(engine);
   const simWorld = new SimWorld(ctx);
   const bootUntil = opts.bootMs ? Date.now() + opts.bootMs : undefined;
-  const server = createSimServer(ctx, { username, password, bootUntil }, controlHandler(simWorld));
+  const server = createSimServer(ctx, { username, password, bootUntil, restOverWebSocket: opts.restOverWebSocket ?? true }, controlHandler(simWorld));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

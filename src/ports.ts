@@ -9,6 +9,8 @@ export interface DialerStatus {
   simulator: boolean;
   callsInFlight: number;
   draining: boolean;
+  /** How ARI requests travel: over the event WebSocket (Asterisk 22.4+) or HTTP. */
+  ariTransport?: 'websocket' | 'http';
 }
 
 /** What the API may ask of the dialer. */

@@ -11,8 +11,29 @@ function appJson(ctx: SimContext, name: string) {
   const of = (prefix: string) => [...app.subscriptions].filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
   return {
     name, channel_ids: of('channel:').filter((id) => ctx.engine.channels.has(id)), bridge_ids: of('bridge:'),
-    endpoint_ids: of('endpoint:'), device_names: of('deviceState:'), events_allowed: [], events_disallowed: [],
+    endpoint_ids: of('endpoint:'), device_names: of('deviceState:'),
+    events_allowed: [...app.allowed].map((type) => ({ type })), events_disallowed: [...app.disallowed].map((type) => ({ type })),
   };
+}
+
+/** As Asterisk: each list given replaces that list; an empty body clears both; a malformed one is a 400. */
+function eventFilter(ctx: SimContext, name: string, body: Record<string, unknown> | undefined) {
+  appJson(ctx, name);
+  const app = ctx.engine.bus.app(name);
+  const lists = { allowed: app.allowed, disallowed: app.disallowed };
+  if (!body || Object.keys(body).length === 0) {
+    app.allowed.clear();
+    app.disallowed.clear();
+    return ok(appJson(ctx, name));
+  }
+  for (const key of ['allowed', 'disallowed'] as const) {
+    const v = body[key];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.some((x) => typeof (x as { type?: unknown })?.type !== 'string')) throw new AriError(400, 'Invalid format definition');
+    lists[key].clear();
+    for (const x of v as { type: string }[]) lists[key].add(x.type);
+  }
+  return ok(appJson(ctx, name));
 }
 
 function subscription(ctx: SimContext, name: string, sources: string | undefined, add: boolean) {
@@ -57,6 +78,8 @@ export const miscRoutes: RouteDef[] = [
   route(AP, 'GET', '/applications', 'list', 'List[Application]', [], (ctx) =>
     ok([...ctx.engine.bus.apps.keys()].filter((n) => ctx.engine.bus.isRegistered(n)).map((n) => appJson(ctx, n)))),
   route(AP, 'GET', '/applications/{applicationName}', 'get', 'Application', [], (ctx, i) => ok(appJson(ctx, i.path.applicationName!))),
+  route(AP, 'PUT', '/applications/{applicationName}/eventFilter', 'filter', 'Application', params('$filter'), (ctx, i) =>
+    eventFilter(ctx, i.path.applicationName!, i.body)),
   route(AP, 'POST', '/applications/{applicationName}/subscription', 'subscribe', 'Application', params('eventSource!*'), (ctx, i) =>
     subscription(ctx, i.path.applicationName!, i.query.eventSource, true)),
   route(AP, 'DELETE', '/applications/{applicationName}/subscription', 'unsubscribe', 'Application', params('eventSource!*'), (ctx, i) =>

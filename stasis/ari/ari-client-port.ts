@@ -2,6 +2,7 @@ import ariClient from 'ari-client';
 import type { Logger } from '../../src/logger.js';
 import type { AriChannel, AriEvent, AriPort, AriResult, HangupReason, OriginateRequest } from './port.js';
 import { createAriHttp, type AriHttp } from './ari-http.js';
+import { WsRest } from './ari-ws-rest.js';
 
 /**
  * AriPort over the real ari-client.
@@ -52,6 +53,8 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
 class AriClientPort implements AriPort {
   readonly app: string;
   private readonly http: AriHttp;
+  private readonly wsRest: WsRest;
+  private rest: 'websocket' | 'http' = 'http';
   private readonly log: Logger;
   private client: Client | undefined;
   private connected = false;
@@ -69,6 +72,7 @@ class AriClientPort implements AriPort {
       password: opts.password,
       timeoutMs: opts.requestTimeoutMs ?? 10_000,
     });
+    this.wsRest = new WsRest(opts.requestTimeoutMs ?? 10_000);
   }
 
   /** First attempt is awaited so a wrong address or password shows up at start; later ones run in the background. */
@@ -91,15 +95,17 @@ class AriClientPort implements AriPort {
         ws.removeAllListeners('message');
         ws.on('message', (data) => {
           try {
-            this.deliver(JSON.parse(data.toString()) as AriEvent);
+            const m = JSON.parse(data.toString()) as AriEvent;
+            if (!this.wsRest.take(m as { type: string })) this.deliver(m);
           } catch (err) {
             this.log.warn({ err }, 'unreadable ARI event');
           }
         });
+        this.wsRest.attach(ws);
       };
       (client as unknown as NodeJS.EventEmitter).on('WebSocketConnected', () => {
         takeOverMessages();
-        void this.filterNoise();
+        void this.chooseTransport().then(() => this.filterNoise());
         this.setConnected(true);
       });
       (client as unknown as NodeJS.EventEmitter).on('WebSocketReconnecting', () => this.setConnected(false));
@@ -111,6 +117,7 @@ class AriClientPort implements AriPort {
       this.client = client;
       await client.start(this.app);
       takeOverMessages();
+      await this.chooseTransport();
       await this.filterNoise();
       this.setConnected(true);
       return true;
@@ -128,10 +135,31 @@ class AriClientPort implements AriPort {
    * everything.
    */
   private async filterNoise(): Promise<void> {
-    const r = await this.http.request<void>('PUT', `/applications/${enc(this.app)}/eventFilter`, undefined, {
+    const r = await this.request<void>('PUT', `/applications/${enc(this.app)}/eventFilter`, undefined, {
       disallowed: NOISE_EVENTS.map((type) => ({ type })),
     });
     if (!r.ok) this.log.debug({ r }, 'event filter not applied; all events are received');
+  }
+
+  /**
+   * REST over the event socket when this Asterisk answers it (a ping, asked on every connect: the PBX may have
+   * been upgraded or downgraded meanwhile), HTTP otherwise.
+   */
+  private async chooseTransport(): Promise<void> {
+    // An Asterisk without REST over WebSocket leaves the message unanswered: a short wait, then HTTP.
+    const r = await this.wsRest.request<unknown>('GET', '/asterisk/ping', undefined, undefined, TRANSPORT_PROBE_MS);
+    const next = r.ok ? 'websocket' : 'http';
+    if (next !== this.rest) this.log.info({ transport: next }, 'ARI requests go over ' + (next === 'websocket' ? 'the event WebSocket' : 'HTTP'));
+    this.rest = next;
+  }
+
+  get restTransport(): 'websocket' | 'http' {
+    return this.rest === 'websocket' && this.wsRest.open ? 'websocket' : 'http';
+  }
+
+  /** One REST request, over the transport chosen at connect; HTTP while the event socket is not open. */
+  private request<T>(method: string, path: string, query?: Record<string, string | number>, body?: unknown): Promise<AriResult<T>> {
+    return this.restTransport === 'websocket' ? this.wsRest.request<T>(method, path, query, body) : this.http.request<T>(method, path, query, body);
   }
 
   private backoff = 500;
@@ -180,50 +208,50 @@ class AriClientPort implements AriPort {
     if (req.callerId) q.callerId = req.callerId;
     if (req.appArgs) q.appArgs = req.appArgs;
     if (req.formats) q.formats = req.formats;
-    return this.http.request<AriChannel>('POST', '/channels', q, req.variables ? { variables: req.variables } : undefined);
+    return this.request<AriChannel>('POST', '/channels', q, req.variables ? { variables: req.variables } : undefined);
   }
   createChannel(req: { channelId: string; endpoint: string }): Promise<AriResult<AriChannel>> {
-    return this.http.request<AriChannel>('POST', '/channels/create', { ...req, app: this.app });
+    return this.request<AriChannel>('POST', '/channels/create', { ...req, app: this.app });
   }
   hangup(channelId: string, reason?: HangupReason): Promise<AriResult> {
-    return this.http.request<void>('DELETE', `/channels/${enc(channelId)}`, reason ? { reason } : {});
+    return this.request<void>('DELETE', `/channels/${enc(channelId)}`, reason ? { reason } : {});
   }
   answer(channelId: string): Promise<AriResult> {
-    return this.http.request<void>('POST', `/channels/${enc(channelId)}/answer`);
+    return this.request<void>('POST', `/channels/${enc(channelId)}/answer`);
   }
   play(channelId: string, playbackId: string, media: string[]): Promise<AriResult> {
-    return this.http.request<void>('POST', `/channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(',') });
+    return this.request<void>('POST', `/channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(',') });
   }
   stopPlayback(playbackId: string): Promise<AriResult> {
-    return this.http.request<void>('DELETE', `/playbacks/${enc(playbackId)}`);
+    return this.request<void>('DELETE', `/playbacks/${enc(playbackId)}`);
   }
   async getVariable(channelId: string, variable: string): Promise<AriResult<string>> {
-    const r = await this.http.request<{ value: string }>('GET', `/channels/${enc(channelId)}/variable`, { variable });
+    const r = await this.request<{ value: string }>('GET', `/channels/${enc(channelId)}/variable`, { variable });
     return r.ok ? { ok: true, value: r.value?.value ?? '' } : r;
   }
   setVariable(channelId: string, variable: string, value: string): Promise<AriResult> {
-    return this.http.request<void>('POST', `/channels/${enc(channelId)}/variable`, { variable, value });
+    return this.request<void>('POST', `/channels/${enc(channelId)}/variable`, { variable, value });
   }
   continueInDialplan(channelId: string, to: { context: string; extension: string; priority: number }): Promise<AriResult> {
-    return this.http.request<void>('POST', `/channels/${enc(channelId)}/continue`, { ...to });
+    return this.request<void>('POST', `/channels/${enc(channelId)}/continue`, { ...to });
   }
   createBridge(bridgeId: string, type: 'mixing' | 'holding'): Promise<AriResult> {
-    return this.http.request<void>('POST', `/bridges/${enc(bridgeId)}`, { type });
+    return this.request<void>('POST', `/bridges/${enc(bridgeId)}`, { type });
   }
   addToBridge(bridgeId: string, channelIds: string[]): Promise<AriResult> {
-    return this.http.request<void>('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
+    return this.request<void>('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
   }
   destroyBridge(bridgeId: string): Promise<AriResult> {
-    return this.http.request<void>('DELETE', `/bridges/${enc(bridgeId)}`);
+    return this.request<void>('DELETE', `/bridges/${enc(bridgeId)}`);
   }
   getChannel(channelId: string): Promise<AriResult<AriChannel>> {
-    return this.http.request<AriChannel>('GET', `/channels/${enc(channelId)}`);
+    return this.request<AriChannel>('GET', `/channels/${enc(channelId)}`);
   }
   listChannels(): Promise<AriResult<AriChannel[]>> {
-    return this.http.request<AriChannel[]>('GET', '/channels');
+    return this.request<AriChannel[]>('GET', '/channels');
   }
   subscribe(eventSources: string[]): Promise<AriResult> {
-    return this.http.request<void>('POST', `/applications/${enc(this.app)}/subscription`, {
+    return this.request<void>('POST', `/applications/${enc(this.app)}/subscription`, {
       eventSource: eventSources.join(','),
     });
   }
@@ -245,6 +273,7 @@ class AriClientPort implements AriPort {
       // the socket may already be gone
     }
     this.client = undefined;
+    this.wsRest.detach();
     this.connected = false;
     this.eventListeners.clear();
     this.connListeners.clear();
@@ -253,6 +282,9 @@ class AriClientPort implements AriPort {
 }
 
 const enc = encodeURIComponent;
+
+/** How long the connect-time probe waits for a RESTResponse before settling on HTTP. */
+const TRANSPORT_PROBE_MS = 2000;
 
 /** Event types the dialer never reads (see filterNoise). */
 const NOISE_EVENTS = ['ChannelVarset', 'ChannelDialplan', 'ChannelCallerId', 'ChannelConnectedLine'];

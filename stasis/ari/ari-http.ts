@@ -27,12 +27,7 @@ export function createAriHttp(o: { url: string; username: string; password: stri
 
   return {
     async request<T>(method: string, path: string, query?: Record<string, string | number>, body?: unknown) {
-      let url = `${origin}/ari${path}`;
-      if (query && Object.keys(query).length) {
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) qs.set(k, String(v));
-        url += `?${qs}`;
-      }
+      const url = `${origin}/ari${path}${queryString(query)}`;
       try {
         const res = await request(url, {
           method: method as 'GET',
@@ -43,13 +38,7 @@ export function createAriHttp(o: { url: string; username: string; password: stri
           bodyTimeout: o.timeoutMs,
         });
         const text = await res.body.text();
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          return { ok: true, value: (text ? JSON.parse(text) : undefined) as T };
-        }
-        const fromAri = (res.headers['content-type'] ?? '').includes('json');
-        if (res.statusCode === 404 && fromAri) return { ok: false, error: 'gone' };
-        const notReady = res.statusCode === 503 || res.statusCode === 404;
-        return { ok: false, error: 'failed', status: res.statusCode, message: messageOf(text), notSent: notReady || undefined };
+        return ariResult<T>(res.statusCode, String(res.headers['content-type'] ?? ''), text);
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
         const message = err instanceof Error ? err.message : String(err);
@@ -60,6 +49,22 @@ export function createAriHttp(o: { url: string; username: string; password: stri
       void dispatcher.close().catch(() => {});
     },
   };
+}
+
+/** "?a=1&b=2" (or "") for a request's query parameters. */
+export function queryString(query?: Record<string, string | number>): string {
+  if (!query || Object.keys(query).length === 0) return '';
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) qs.set(k, String(v));
+  return `?${qs}`;
+}
+
+/** An ARI answer (HTTP, or a RESTResponse over the WebSocket) as a typed outcome; the rules are above. */
+export function ariResult<T>(status: number, contentType: string, text: string): AriResult<T> {
+  if (status >= 200 && status < 300) return { ok: true, value: (text ? JSON.parse(text) : undefined) as T };
+  if (status === 404 && contentType.includes('json')) return { ok: false, error: 'gone' };
+  const notReady = status === 503 || status === 404;
+  return { ok: false, error: 'failed', status, message: messageOf(text), notSent: notReady || undefined };
 }
 
 function messageOf(text: string): string {

@@ -62,6 +62,8 @@ export type HangupReason = 'normal' | 'busy' | 'congestion' | 'no_answer';
 
 export interface AriPort {
   readonly app: string;
+  /** How REST requests travel now: over the event WebSocket (Asterisk 22.4+) or HTTP. */
+  readonly restTransport?: 'websocket' | 'http';
   originate(req: OriginateRequest): Promise<AriResult<AriChannel>>;
   /** POST /channels/create: a channel in our app that is never dialed (e.g. a utility channel for functions). */
   createChannel(req: { channelId: string; endpoint: string }): Promise<AriResult<AriChannel>>;

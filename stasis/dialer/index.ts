@@ -106,6 +106,7 @@ export function createDialer(deps: DialerDeps): Dialer {
       simulator: deps.simulator,
       callsInFlight: book.size,
       draining,
+      ariTransport: deps.ari.restTransport,
     }),
 
     async start() {

@@ -78,3 +78,27 @@ describe('two connections with one app name', () => {
     await b.close();
   });
 });
+
+describe('how ARI requests travel', () => {
+  it('goes over the event WebSocket when Asterisk answers REST there, with the same typed outcomes', async () => {
+    expect(ari.restTransport).toBe('websocket');
+    expect(await ari.getChannel('no-such-channel')).toEqual({ ok: false, error: 'gone' });
+    expect(await ari.originate({ channelId: 'x-bad-tech-ws', endpoint: 'Nope/123', timeoutSec: 5 })).toMatchObject({ ok: false, error: 'failed', status: 500 });
+    const made = await ari.createChannel({ channelId: 'ws-util', endpoint: 'Local/echo@dialer-misc' });
+    expect(made.ok).toBe(true);
+    expect(await ari.getVariable('ws-util', 'QUEUE_EXISTS(9000)')).toEqual({ ok: true, value: '1' });
+    expect(await ari.hangup('ws-util')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('falls back to HTTP with an Asterisk that does not answer REST over the WebSocket', async () => {
+    const old = await startSimulator({ port: 0, timeScale: 0.02, restOverWebSocket: false });
+    const port = await connectAri({ url: old.url, username: old.username, password: old.password, app: 'porttest-old', log });
+    try {
+      expect(port.restTransport).toBe('http');
+      expect(await port.getChannel('no-such-channel')).toEqual({ ok: false, error: 'gone' });
+    } finally {
+      await port.close();
+      await old.stop();
+    }
+  });
+});
