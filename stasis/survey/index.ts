@@ -1,6 +1,7 @@
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
+import { endsChannel } from './hangup.js';
 import { createKeyBuffer } from './keys.js';
 import { loadPolling } from './load.js';
 import { createPromptResolver, type PromptTts } from './prompts.js';
@@ -9,6 +10,12 @@ import { runQuestions } from './run.js';
 import type { RunSurvey } from './types.js';
 
 export type { RunSurvey, SurveyContext, SurveyOutcome } from './types.js';
+
+/**
+ * After Asterisk asked to hang the channel up, how long (nominal) the survey waits for the channel to be gone
+ * before reporting the hangup, so the dialer records the hangup cause that comes with ChannelDestroyed.
+ */
+const HANGUP_SETTLE_MS = 2000;
 
 export interface SurveyDeps {
   db: Db;
@@ -41,16 +48,33 @@ export function createSurveyRunner(deps: SurveyDeps): RunSurvey {
       return { result: 'FAIL_POLLING', reason: 'no-questions' };
     }
     const keys = createKeyBuffer(session);
+    // A hangup request comes before the channel is gone (and before a playback it cut short reports failed).
+    let hangupRequested = false;
+    const off = session.on((e) => {
+      if (endsChannel(e, session.channelId)) hangupRequested = true;
+    });
+    const gone = () => session.ended !== undefined || hangupRequested;
     try {
       const write = createResultsWriter(deps.db, deps.clock, ctx);
-      const run = { session, ctx, polling, keys, prompts, write, log, promptMarginMs: deps.promptMarginMs ?? 5000 };
+      const run = { session, ctx, polling, keys, prompts, write, log, promptMarginMs: deps.promptMarginMs ?? 5000, gone };
       const outcome = await runQuestions(run, { maxReplays: deps.maxReplays ?? 3, maxSteps: 200 });
+      if (outcome.result === 'FAIL_POLLING' && outcome.reason === 'hangup') await settled(session);
       log.info({ outcome }, 'survey ended');
       return outcome;
     } catch (err) {
-      if (session.ended) return { result: 'FAIL_POLLING', reason: 'hangup' };
+      if (gone()) {
+        await settled(session);
+        return { result: 'FAIL_POLLING', reason: 'hangup' };
+      }
       log.error({ err }, 'survey failed');
       return { result: 'FAIL_POLLING', reason: 'error' };
+    } finally {
+      off();
     }
   };
+}
+
+/** Resolves once the channel is gone, or after HANGUP_SETTLE_MS if Asterisk never says so. */
+async function settled(session: Parameters<RunSurvey>[0]): Promise<void> {
+  if (!session.ended) await session.waitFor(() => undefined, HANGUP_SETTLE_MS);
 }

@@ -17,6 +17,8 @@ export interface SurveyRun {
   log: Logger;
   /** Extra nominal time a prompt may take beyond its length before we stop waiting for it. */
   promptMarginMs: number;
+  /** The call is over or going: the session ended, or Asterisk already asked to hang the channel up. */
+  gone(): boolean;
 }
 
 /** What a press action leads to: the next question (by the usual rules), a restart, or the end of the survey. */

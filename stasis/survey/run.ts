@@ -27,12 +27,12 @@ export interface LoopLimits {
  * nextQuestion, else the question's, else end with SUCCESS_POLLING.
  */
 export async function runQuestions(run: SurveyRun, limits: LoopLimits): Promise<SurveyOutcome> {
-  const { polling, session, log } = run;
+  const { polling, log } = run;
   const first = polling.questions[0];
   let q: Question = first;
   let replays = 0;
   for (let step = 0; step < limits.maxSteps; step++) {
-    if (session.ended) return HANGUP;
+    if (run.gone()) return HANGUP;
     const asked = await ask(run, q);
     if (asked.kind === 'gone') return HANGUP;
     const press = asked.kind === 'key' ? q.presses.find((p) => p.key === asked.key) : undefined;
@@ -45,8 +45,13 @@ export async function runQuestions(run: SurveyRun, limits: LoopLimits): Promise<
     const verb = ACTIONS[press.action] ?? unsupported;
     const done = await verb(run, q, press, asked.key);
     if (done.kind === 'end') return done.outcome;
-    if (session.ended) return HANGUP;
     const target = done.kind === 'restart' ? press.nextQuestion || first.crmId : press.nextQuestion || q.nextQuestion;
+    if (run.gone()) {
+      // A playback action cut short by the hangup (it reports failed before the channel is gone): the closing
+      // message was not heard, the survey did not end. But a last answer that arrived before the hangup
+      // completes it, even when the key is handled after the hangup is known (a busy dialer, a quick caller).
+      if (target || press.action === 'playback') return HANGUP;
+    }
     if (!target) return { result: 'SUCCESS_POLLING' };
     const next = polling.questions.find((x) => x.crmId === target);
     if (!next) {

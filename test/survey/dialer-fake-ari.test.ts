@@ -76,7 +76,13 @@ describe('polling task through the dialer (fake ARI)', () => {
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('SUCCESS_POLLING');
     expect(pollingRowsOf(env.db, taskId).map((r) => [r.result, r.exten])).toEqual([['201', '0']]);
-    const bridged = fake.commands.find((c) => c.op === 'addToBridge');
+    // the result is recorded before the agent is rung: wait for the bridge
+    const until = Date.now() + 5000;
+    let bridged = fake.commands.find((c) => c.op === 'addToBridge');
+    while (!bridged && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 10));
+      bridged = fake.commands.find((c) => c.op === 'addToBridge');
+    }
     expect(bridged?.args[1]).toEqual([row.callFile, `${row.callFile}-agent`]);
     expect(fake.commands.some((c) => c.op === 'originate' && (c.args[0] as { endpoint: string }).endpoint === 'Local/201@internal')).toBe(true);
   });

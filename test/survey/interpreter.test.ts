@@ -84,6 +84,62 @@ describe("the seed's example polling", () => {
     expect(h.resultsOf(call.linkedId)).toEqual([]);
   });
 
+  /**
+   * What Asterisk 22 sends when the customer hangs up during a playback (observed.md F6, and seen by
+   * test/asterisk/survey.test.ts): ChannelHangupRequest and PlaybackFinished(state=failed) first, StasisEnd and
+   * ChannelDestroyed in later WebSocket messages. The survey must not take the failed playback for a finished one.
+   */
+  function hangUpLikeAsterisk(ch: string, uri: string, playbackId: string) {
+    const channel = { id: ch, name: `Local/${ch}`, state: 'Up' };
+    h.fake.emit({ type: 'ChannelHangupRequest', channel, cause: 16 });
+    h.fake.emit({ type: 'PlaybackFinished', playback: { id: playbackId, media_uri: uri, target_uri: `channel:${ch}`, state: 'failed' } });
+    setTimeout(() => h.fake.hangupRemote(ch), 20);
+  }
+
+  it('customer hangs up during the closing playback action: FAIL_POLLING (not SUCCESS), the answer stays', async () => {
+    const call = h.start(SEED_POLLING);
+    h.fake.onPlay = (ch, uri, playbackId) => {
+      const n = h.fake.played(ch).length;
+      if (n === 1) h.fake.press(ch, '1');
+      if (n === 2) hangUpLikeAsterisk(ch, uri, playbackId);
+    };
+    expect(await call.outcome).toEqual({ result: 'FAIL_POLLING', reason: 'hangup' });
+    expect(h.resultsOf(call.linkedId).map((r) => [r.result, r.exten])).toEqual([['1', '1']]);
+    // reported once the channel is gone, so the dialer can record the hangup cause that comes with it
+    expect(call.session.ended).toMatchObject({ cause: 16, by: 'remote' });
+  });
+
+  it('a last answer pressed just before the hangup completes the survey, even when handled after it', async () => {
+    const LAST_ANSWER: PollingDef = {
+      name: 'last answer',
+      questions: [{ questionId: 'q', questionText: 'Press 9', press: [{ key: '9', action: 'answer', value: 'nine' }] }],
+    };
+    const call = h.start(LAST_ANSWER);
+    h.fake.onPlay = (ch) => {
+      // the key and the hangup arrive together, as from a quick caller while the dialer is busy
+      h.fake.press(ch, '9');
+      h.fake.emit({ type: 'ChannelHangupRequest', channel: { id: ch, name: `Local/${ch}`, state: 'Up' }, cause: 16 });
+      setTimeout(() => h.fake.hangupRemote(ch), 20);
+    };
+    expect(await call.outcome).toEqual({ result: 'SUCCESS_POLLING' });
+    expect(h.resultsOf(call.linkedId).map((r) => [r.result, r.exten])).toEqual([['nine', '9']]);
+  });
+
+  it('customer hangs up during a question prompt: FAIL_POLLING as soon as Asterisk asks to hang up', async () => {
+    const call = h.start(SEED_POLLING);
+    h.fake.onPlay = (ch, uri, playbackId) => {
+      const channel = { id: ch, name: `Local/${ch}`, state: 'Up' };
+      h.fake.emit({ type: 'ChannelHangupRequest', channel, cause: 16 });
+      h.fake.emit({ type: 'PlaybackFinished', playback: { id: playbackId, media_uri: uri, target_uri: `channel:${ch}`, state: 'failed' } });
+      // StasisEnd / ChannelDestroyed much later: the survey does not wait for them to give up
+      setTimeout(() => h.fake.hangupRemote(ch), 2000);
+    };
+    const t = Date.now();
+    expect(await call.outcome).toEqual({ result: 'FAIL_POLLING', reason: 'hangup' });
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect(h.fake.played(call.channelId)).toHaveLength(1);
+  });
+
   it('customer hangs up while waiting for a key after the prompt', async () => {
     const call = h.start(SEED_POLLING);
     h.fake.onPlay = (ch) => setTimeout(() => h.fake.hangupRemote(ch), 60);

@@ -17,8 +17,9 @@ export async function ask(run: SurveyRun, q: Question): Promise<AskResult> {
   if (prompt) {
     const r = await play(run.session, prompt, { bargeIn: run.keys, marginMs: run.promptMarginMs });
     if (r.kind === 'gone' || r.kind === 'key') return r;
-    if (r.kind === 'failed') run.log.warn({ question: q.crmId, reason: r.reason }, 'question prompt failed');
+    if (r.kind === 'failed' && !run.gone()) run.log.warn({ question: q.crmId, reason: r.reason }, 'question prompt failed');
   }
+  if (run.gone()) return { kind: 'gone' };
   const g = await gather(run.session, run.keys, (q.timeout > 0 ? q.timeout : 5) * 1000);
   if (g.kind === 'timeout' && defPress) return { kind: 'key', key: defPress };
   return g;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallSession } from '../../session/call-session.js';
+import { endsChannel } from '../hangup.js';
 import type { KeyBuffer } from '../keys.js';
 import type { Prompt } from '../prompts.js';
 
@@ -23,6 +24,7 @@ export async function play(session: CallSession, prompt: Prompt, opts: { bargeIn
   let active = true; // once we stop waiting, this waiter must not consume keys meant for the next wait
   const finished = session.waitFor<PlayResult>((e) => {
     if (!active) return undefined;
+    if (endsChannel(e, session.channelId)) return { kind: 'gone' };
     if (e.type === 'PlaybackFinished' && e.playback.id === playbackId) {
       return e.playback.state === 'failed' ? { kind: 'failed', reason: `Asterisk could not play ${prompt.uri}` } : { kind: 'done' };
     }
