@@ -127,12 +127,11 @@ export async function followCustomer(
   }
 
   trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
-  const [linked, callid] = await Promise.all([
-    core.ari.getVariable(session.channelId, 'CHANNEL(linkedid)'),
-    core.ari.getVariable(session.channelId, 'CHANNEL(callid)'),
-  ]);
+  // The linkedid of a call we originate is the id we gave its first channel (Asterisk 22; a channel's linkedid is
+  // the uniqueid of the call's oldest channel): no request, and no null when the customer hangs up at once.
+  const callid = await core.ari.getVariable(session.channelId, 'CHANNEL(callid)');
   const ids = {
-    linkedId: linked.ok && linked.value ? linked.value : null,
+    linkedId: session.channelId,
     verboseCallId: callid.ok && callid.value ? callid.value : null,
   };
   if (ids.linkedId || ids.verboseCallId) trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
