@@ -21,7 +21,9 @@ export function readChannelVar(ctx: SimContext, ch: SimChannel, variable: string
     case 'CHANNEL':
       switch (args[0]) {
         case 'linkedid': return ch.linkedid;
-        case 'callid': return ch.callid;
+        // As on Asterisk 22: the log call id ([C-…]) exists only on a channel that ran dialplan (a Local ;2),
+        // not on the channel an app originated or created (its ;1), which went straight to Stasis.
+        case 'callid': return ch.name.endsWith(';2') ? ch.callid : '';
         case 'state': return ch.state;
         case 'name': return ch.name;
         case 'uniqueid': return ch.id;

@@ -129,7 +129,10 @@ export async function followCustomer(
   trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
   // The linkedid of a call we originate is the id we gave its first channel (Asterisk 22; a channel's linkedid is
   // the uniqueid of the call's oldest channel): no request, and no null when the customer hangs up at once.
-  const callid = await core.ari.getVariable(session.channelId, 'CHANNEL(callid)');
+  // The log call id ([C-…], what an admin greps Asterisk's log for) exists on the channel that ran the outbound
+  // dialplan: the ";2" half of our Local channel. With another technology (no ";2"), our own channel's.
+  let callid = await core.ari.getVariable(`${session.channelId};2`, 'CHANNEL(callid)');
+  if (!callid.ok || !callid.value) callid = await core.ari.getVariable(session.channelId, 'CHANNEL(callid)');
   const ids = {
     linkedId: session.channelId,
     verboseCallId: callid.ok && callid.value ? callid.value : null,

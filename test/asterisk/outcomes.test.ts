@@ -62,8 +62,9 @@ describe.skipIf(pbxSkipReason())('outcomes on a real Asterisk', () => {
     expect(app.events_disallowed.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ChannelVarset', 'ChannelDialplan']));
 
     // the answered calls carry Asterisk's call ids
-    const answered = rows.find((r) => r.phone === '79010000001')!;
+    const answered = rows.find((r) => r.phone === '79010000001')! as (typeof rows)[number] & { verboseCallId: string | null };
     expect(answered.linkedId).toBe(answered.callFile);
+    expect(answered.verboseCallId).toMatch(/^\[C-[0-9a-f]{8}\]$/); // the id Asterisk's log shows for the call
 
     // the PBX dialed each number exactly as often as there are attempt rows; the unrouted one never
     const dials = dialsPerNumber(s.pbx);
