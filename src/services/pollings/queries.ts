@@ -1,5 +1,6 @@
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { PollingSummary } from './save.js';
+import { pollingsChanged } from './version.js';
 
 export function listPollings(ctx: ServiceCtx): PollingSummary[] {
   return ctx.db.$client.prepare('SELECT id, crmId, name FROM pollings ORDER BY id').all() as PollingSummary[];
@@ -60,11 +61,13 @@ export function getPolling(ctx: ServiceCtx, id: number): Outcome<unknown> {
 /** DELETE /polling/{id}: the polling, its questions and presses; answers stay. Idempotent. */
 export function deletePolling(ctx: ServiceCtx, id: number): { deleted: boolean } {
   const db = ctx.db.$client;
-  return db
+  const r = db
     .transaction(() => {
       db.prepare('DELETE FROM question_actions WHERE pollingId = ?').run(id);
       db.prepare('DELETE FROM questions WHERE pollingId = ?').run(id);
       return { deleted: db.prepare('DELETE FROM pollings WHERE id = ?').run(id).changes > 0 };
     })
     .immediate();
+  pollingsChanged(ctx.db);
+  return r;
 }

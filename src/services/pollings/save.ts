@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { PromptPreparer, PromptText } from '../../ports.js';
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
+import { pollingsChanged } from './version.js';
 
 export interface PressInput {
   key: string;
@@ -176,6 +177,7 @@ export async function savePolling(
       return { id, crmId, name };
     })
     .immediate();
+  pollingsChanged(ctx.db);
   ctx.log.info({ pollingId: saved.id, crmId: saved.crmId, questions: input.questions?.length ?? 0 }, 'polling saved');
   return ok(saved, warnings);
 }

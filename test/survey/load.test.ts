@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolling } from '../../stasis/survey/load.js';
+import { testApi } from '../api/helpers.js';
+
+describe('the polling a call runs', () => {
+  const api = testApi();
+
+  it('is what the API saved last: an edit or a delete reaches the next call, though the read is kept between calls', async () => {
+    const saved = await api.call('POST', '/polling', { name: 'v1', questions: [{ questionId: 'a', questionText: 'First', press: [{ key: '1', action: 'answer', value: 'x' }] }] });
+    const id = Number(saved.json.data.id);
+    expect(loadPolling(api.db, id)!.questions.map((q) => q.crmId)).toEqual(['a']);
+    expect(loadPolling(api.db, id)).toBe(loadPolling(api.db, id)); // kept: no queries for the next call
+    expect(loadPolling(api.db, id + 1)).toBeUndefined();
+
+    await api.call('POST', '/polling', { crmId: saved.json.data.crmId, questions: [{ questionId: 'b', questionText: 'Second' }, { questionId: 'c', questionText: 'Third' }] });
+    expect(loadPolling(api.db, id)!.questions.map((q) => q.crmId)).toEqual(['b', 'c']);
+    // a polling created after a call looked for it in vain is found
+    const other = await api.call('POST', '/polling', { name: 'v2', questions: [{ questionId: 'z', questionText: 'Z' }] });
+    expect(Number(other.json.data.id)).toBe(id + 1);
+    expect(loadPolling(api.db, id + 1)!.questions.map((q) => q.crmId)).toEqual(['z']);
+
+    await api.call('DELETE', `/polling/${id}`);
+    expect(loadPolling(api.db, id)).toBeUndefined();
+  });
+});
