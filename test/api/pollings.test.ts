@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApi } from './helpers.js';
 
-const questionRows = (t: ReturnType<typeof testApi>, pollingId: number) =>
+const questionRows = (t: ReturnType<typeof testApi>, pollingId: number | string) =>
   t.db.$client.prepare('SELECT * FROM questions WHERE pollingId = ? ORDER BY position').all(pollingId) as any[];
 
 describe('POST /polling', () => {
@@ -17,11 +17,19 @@ describe('POST /polling', () => {
         { questionId: 'q7', questionFile: '/audio/x.wav', questionText: 'not spoken' },
       ],
     });
-    expect(r.json.data).toEqual({ id: expect.any(Number), crmId: 'survey-1', name: 'Keys' });
+    // id from the database: a string; a crmId the client chose: its text
+    expect(r.json.data).toEqual({ id: expect.stringMatching(/^\d+$/), crmId: 'survey-1', name: 'Keys' });
     expect(questionRows(t, r.json.data.id).map((q) => [q.crmId, q.lang, q.timeout, q.defPress, q.type, q.nextQuestion])).toEqual([
       ['0', 'ru-RU', 5, null, '', null],
       ['1', 'en-US', 9, '1', 'confirmation', 'q7'],
       ['q7', 'ru-RU', 5, null, '', null],
+    ]);
+    // GET answers every database value as a string (timeout too), null stays null
+    const got = (await t.call('GET', `/polling/${r.json.data.id}`)).json.data;
+    expect(got.questions.map((q: any) => [typeof q.id, q.questionId, q.lang, q.timeout, q.defPress, q.type, q.nextQuestion])).toEqual([
+      ['string', '0', 'ru-RU', '5', null, '', null],
+      ['string', '1', 'en-US', '9', '1', 'confirmation', 'q7'],
+      ['string', 'q7', 'ru-RU', '5', null, '', null],
     ]);
     // a question with a file is not voiced
     expect(t.prompts.seen.at(-1)).toEqual([
@@ -40,12 +48,15 @@ describe('POST /polling', () => {
     expect(got.json.data.questions[0].press).toEqual([{ key: '2', action: 'dial', value: '201', valueOptions: null, nextQuestion: null }]);
     expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM question_actions WHERE pollingId = ?').get(a.json.data.id)).toEqual({ n: 1 });
     const auto = await t.call('POST', '/polling', { name: 'auto' });
-    expect(auto.json.data.crmId).toBe(String(auto.json.data.id));
+    // an assigned crmId is a number, as in the seed ("id": "7", "crmId": 7); GET answers it as text
+    expect(auto.json.data.crmId).toBe(Number(auto.json.data.id));
+    expect((await t.call('GET', `/polling/${auto.json.data.id}`)).json.data.crmId).toBe(auto.json.data.id);
     // a client-chosen crmId that equals the next auto value is skipped, not overwritten
-    const chosen = await t.call('POST', '/polling', { crmId: String(auto.json.data.id + 2), name: 'chosen' });
-    expect(chosen.json.data.id).toBe(auto.json.data.id + 1);
+    const autoId = Number(auto.json.data.id);
+    const chosen = await t.call('POST', '/polling', { crmId: String(autoId + 2), name: 'chosen' });
+    expect(chosen.json.data.id).toBe(String(autoId + 1));
     const auto2 = await t.call('POST', '/polling', { name: 'auto2' });
-    expect(auto2.json.data).toMatchObject({ id: auto.json.data.id + 2, crmId: String(auto.json.data.id + 3) });
+    expect(auto2.json.data).toMatchObject({ id: String(autoId + 2), crmId: autoId + 3 });
     expect((await t.call('GET', `/polling/${chosen.json.data.id}`)).json.data.name).toBe('chosen');
   });
 

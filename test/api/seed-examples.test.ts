@@ -57,6 +57,76 @@ const TASK_JSON = `{
 
 const envelopeKeys = ['result', 'data', 'messages', 'function', 'processor', 'pid'];
 
+/**
+ * The `data` of the seed's example answers, copied as documented (long texts shortened). Their JSON types
+ * are the contract: database values are strings, `null` is a NULL column; POST /task echoes the integers
+ * it was sent, POST /polling answers the crmId it assigned as a number.
+ */
+const SEED = {
+  postPolling: { id: '7', crmId: 7, name: 'New polling' },
+  getPollings: { results: [{ id: '8', crmId: '8', name: 'New polling' }] },
+  getPolling: {
+    id: '7',
+    crmId: '7',
+    name: 'New polling',
+    questions: [{ id: '79', questionText: 'Добрый день…', questionFile: null, lang: 'ru-RU', press: [{ key: '1', action: 'playback', value: '"Спасибо…"', valueOptions: null, nextQuestion: null }] }],
+  },
+  postTask: { id: '41', crmId: '41', name: 'New pollingtask', innerNum: '9', innerNumType: 'polling', maxCountChannels: 1, state: 0, dialPrefix: '999' },
+  resultRow: {
+    id: '132',
+    taskId: '41',
+    phoneId: '9522233446',
+    phone: '79522233446',
+    linkedId: 'mikopbx-1724235065.54',
+    callFile: 'dialer-41-79522233446-9.call',
+    result: 'SUCCESS_POLLING',
+    outDialState: null,
+    inDialState: null,
+    state: 'EVENT_POLLING_END',
+    verboseCallId: '[C-0000001b]',
+    cause: null,
+    params: 's:0:"";',
+    changeTime: '1724235073',
+    countTry: null,
+    timeCallAllow: '0',
+    closeTime: '1724235073',
+  },
+  pollingResultRow: { id: '45', taskId: '41', questionCrmId: '0', pollingId: '9', phoneId: '9522233446', phone: '79522233446', result: '1', exten: '1', changeTime: '1724235071.0536' },
+  postAudio: { filename: '/storage/usbdisk1/mikopbx/custom_modules/ModuleAutoDialer/db/audio/474d57f8204699fbb2249f20dede5f8e.mp3' },
+  getAudio: [{ id: '1', name: '1.mp3', path: '/storage/usbdisk1/mikopbx/custom_modules/ModuleAutoDialer/db/audio/474d57f8204699fbb2249f20dede5f8e.mp3' }],
+};
+const SEED_TASK = { ...SEED.postTask, maxCountChannels: '1', state: '1', results: [SEED.resultRow], resultsPoling: [SEED.pollingResultRow] };
+
+const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/**
+ * Every field of the seed's example is in the answer with the example's JSON type. Of an array, the
+ * answer's first element is checked against the example's (the tests put that row in the example's
+ * state: a number not dialed yet has no linkedId). A `null` in the example is a NULL column, which holds
+ * text once set, so there the answer may be null or a string, never a number.
+ */
+function expectSeedTypes(actual: unknown, seed: unknown, path = 'data'): void {
+  if (seed === null) return void expect(['null', 'string'], `${path} (null in the seed)`).toContain(jsonType(actual));
+  expect(jsonType(actual), path).toBe(jsonType(seed));
+  if (Array.isArray(seed) && seed.length) {
+    expect((actual as unknown[]).length, `${path} is not empty`).toBeGreaterThan(0);
+    expectSeedTypes((actual as unknown[])[0], seed[0], `${path}[0]`);
+  }
+  else if (jsonType(seed) === 'object')
+    for (const [k, v] of Object.entries(seed as object)) {
+      expect(actual as object, `${path} has ${k}`).toHaveProperty(k);
+      expectSeedTypes((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+    }
+}
+
+/** Our own fields, which keep their native types (docs/api.md). */
+const OWN_NATIVE_FIELDS = new Set(['hangupCause']);
+/** Every field not in `checked` (the seed's example, checked by expectSeedTypes) and not ours is a database value: a string or null. */
+function expectOtherFieldsAreText(row: Record<string, unknown>, checked: object, path: string): void {
+  for (const [k, v] of Object.entries(row))
+    if (!(k in checked) && !OWN_NATIVE_FIELDS.has(k)) expect(['null', 'string'], `${path}.${k}`).toContain(jsonType(v));
+}
+
 describe('seed curl examples', () => {
   const t = testApi({ DIALER_ADMIN_PASSWORD: 'adminpassword' });
 
@@ -74,8 +144,9 @@ describe('seed curl examples', () => {
   it('POST /polling answers {id, crmId, name} and voices the prompts without the quotes', async () => {
     const r = await t.call('POST', '/polling', POLLING_JSON, undefined, FORM);
     expect(Object.keys(r.json)).toEqual(envelopeKeys);
-    expect(r.json).toMatchObject({ result: true, data: { id: 1, crmId: '1', name: 'New polling' }, messages: [], function: '', processor: '' });
+    expect(r.json).toMatchObject({ result: true, data: { id: '1', crmId: 1, name: 'New polling' }, messages: [], function: '', processor: '' });
     expect(r.json.pid).toBe(process.pid);
+    expectSeedTypes(r.json.data, SEED.postPolling);
     expect(t.prompts.seen.at(-1)!.map((p) => p.text)).toEqual([
       expect.stringMatching(/^Добрый день/),
       'Спасибо за выбор этого товара',
@@ -87,16 +158,19 @@ describe('seed curl examples', () => {
     await t.call('POST', '/polling', { name: 'Опрос о новом товаре' });
     const r = await t.call('GET', '/polling');
     expect(r.json.data.results).toEqual([
-      { id: 1, crmId: '1', name: 'New polling' },
-      { id: 2, crmId: '2', name: 'Опрос о новом товаре' },
+      { id: '1', crmId: '1', name: 'New polling' },
+      { id: '2', crmId: '2', name: 'Опрос о новом товаре' },
     ]);
+    expectSeedTypes(r.json.data, SEED.getPollings);
   });
 
   it('GET /polling/{id} nests questions and press', async () => {
     const r = await t.call('GET', '/polling/1');
     expect(r.json.result).toBe(true);
     const q = r.json.data.questions[0];
-    expect(r.json.data).toMatchObject({ id: 1, crmId: '1', name: 'New polling' });
+    expect(r.json.data).toMatchObject({ id: '1', crmId: '1', name: 'New polling' });
+    expectSeedTypes(r.json.data, SEED.getPolling);
+    expectOtherFieldsAreText(q, SEED.getPolling.questions[0], 'data.questions[0]');
     expect(q).toMatchObject({ questionText: expect.stringMatching(/^Добрый день/), questionFile: null, lang: 'ru-RU' });
     expect(q.press).toEqual([
       { key: '1', action: 'playback', value: '"Спасибо за выбор этого товара"', valueOptions: 'text', nextQuestion: null },
@@ -108,9 +182,11 @@ describe('seed curl examples', () => {
     const r = await t.call('POST', '/task', TASK_JSON.replace('"innerNum": "9"', '"innerNum": "1"'), undefined, FORM);
     expect(r.json).toMatchObject({
       result: true,
-      data: { id: 1000000001, crmId: '1000000001', name: 'New pollingtask', innerNum: '1', innerNumType: 'polling', maxCountChannels: 1, state: 0, dialPrefix: '999' },
+      data: { id: '1000000001', crmId: '1000000001', name: 'New pollingtask', innerNum: '1', innerNumType: 'polling', maxCountChannels: 1, state: 0, dialPrefix: '999' },
     });
     expect(r.json.messages).toEqual([]);
+    expectSeedTypes(r.json.data, SEED.postTask);
+    expectOtherFieldsAreText(r.json.data, SEED.postTask, 'data');
   });
 
   it('the doc task example as the shell actually sends it (empty body) gets a clear error', async () => {
@@ -119,30 +195,51 @@ describe('seed curl examples', () => {
     expect(r.json).toMatchObject({ result: false, messages: ['Invalid JSON request body'] });
   });
 
-  it('GET /task/{id} returns the task with results and resultsPoling', async () => {
+  it('GET /task/{id} returns the task with results and resultsPoling, typed as the seed shows', async () => {
     t.db.$client
       .prepare(`INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (1000000001, 1, '0', '9522233446', '79522233446', '1', '1', 1724235071.0536)`)
       .run();
+    // the first number as the seed's example shows it after its survey: closed, with call ids set
+    t.db.$client
+      .prepare(
+        `UPDATE task_results SET linkedId = 'mikopbx-1724235065.54', callFile = 'ch-1', result = 'SUCCESS_POLLING', state = 'EVENT_POLLING_END',
+           verboseCallId = '[C-0000001b]', changeTime = 1724235073, closeTime = 1724235073 WHERE taskId = 1000000001 AND phoneId = '9522233446'`,
+      )
+      .run();
+    t.db.$client.prepare(`UPDATE tasks SET state = 1 WHERE id = 1000000001`).run();
     const r = await t.call('GET', '/task/1000000001');
     expect(r.json.result).toBe(true);
-    expect(r.json.data.results.map((x: any) => [x.phoneId, x.phone, x.state, x.result])).toEqual([
-      ['9522233446', '79522233446', 'CreateTask', ''],
-      ['9522233416', '79522233416', 'CreateTask', ''],
+    expect(r.json.data.results.map((x: any) => [x.phoneId, x.phone, x.state, x.result, x.changeTime, x.closeTime, x.timeCallAllow])).toEqual([
+      // a whole stored time keeps its ".0" (see docs/api.md "Times"): same string type, same number as the seed
+      ['9522233446', '79522233446', 'EVENT_POLLING_END', 'SUCCESS_POLLING', '1724235073.0', '1724235073.0', '0'],
+      ['9522233416', '79522233416', 'CreateTask', '', expect.stringMatching(/^\d+(\.\d+)?$/), '0', '0'],
     ]);
-    expect(Object.keys(r.json.data.results[0])).toEqual(
-      expect.arrayContaining(['id', 'taskId', 'phoneId', 'phone', 'linkedId', 'callFile', 'result', 'outDialState', 'inDialState', 'state', 'verboseCallId', 'cause', 'params', 'changeTime', 'countTry', 'timeCallAllow', 'closeTime']),
-    );
+    expect(r.json.data).toMatchObject({ id: '1000000001', crmId: '1000000001', maxCountChannels: '1', state: '1', dialPrefix: '999' });
+    expectSeedTypes(r.json.data, SEED_TASK);
+    expectOtherFieldsAreText(r.json.data, SEED_TASK, 'data');
+    for (const row of r.json.data.results) expectOtherFieldsAreText(row, {}, 'data.results[]');
+    expect(r.json.data.results[0].hangupCause).toBeNull(); // ours: an integer Q.850 code once a call ended
     expect(r.json.data.resultsPoling).toEqual([
-      expect.objectContaining({ taskId: 1000000001, questionCrmId: '0', pollingId: 1, phoneId: '9522233446', result: '1', exten: '1', changeTime: 1724235071.0536 }),
+      expect.objectContaining({ taskId: '1000000001', questionCrmId: '0', pollingId: '1', phoneId: '9522233446', result: '1', exten: '1' }),
     ]);
+    // the stored float, as text that reads back to the same number
+    expect(Number(r.json.data.resultsPoling[0].changeTime)).toBe(1724235071.0536);
   });
 
-  it('GET /results/{changeTime} and /polling-results/{changeTime}', async () => {
+  it('GET /results/{changeTime} and /polling-results/{changeTime}, typed as the seed shows', async () => {
     const r = await t.call('GET', '/results/0');
     expect(r.json.data.results).toHaveLength(2);
+    expectSeedTypes(r.json.data, { results: [SEED.resultRow] });
+    for (const row of r.json.data.results) expectOtherFieldsAreText(row, {}, 'data.results[]');
     const p = await t.call('GET', '/polling-results/1724235071.0536');
     expect(p.json.data.results).toHaveLength(1);
-    expect(p.json.data.results[0]).toMatchObject({ questionCrmId: '0', pollingId: 1, phoneId: '9522233446', exten: '1' });
+    expect(p.json.data.results[0]).toMatchObject({ questionCrmId: '0', pollingId: '1', phoneId: '9522233446', exten: '1' });
+    expectSeedTypes(p.json.data, { results: [SEED.pollingResultRow] });
+    expectOtherFieldsAreText(p.json.data.results[0], {}, 'data.results[0]');
+    // 1C's next request: the changeTime it got back (its register keeps whole seconds) is accepted
+    const again = await t.call('GET', `/polling-results/${p.json.data.results[0].changeTime}`);
+    expect(again.json.data.results.map((x: any) => x.id)).toEqual([p.json.data.results[0].id]);
+    expect((await t.call('GET', '/results/1724235073')).json.data.results.length).toBeGreaterThan(0);
   });
 
   it('POST /audio (curl -F "file=@1.mp3"), GET /audio, DELETE /audio/1.mp3', async () => {
@@ -151,8 +248,10 @@ describe('seed curl examples', () => {
     const up = await t.call('POST', '/audio', form);
     expect(up.json.result).toBe(true);
     expect(up.json.data.filename).toMatch(/^\/.*\/audio\/[0-9a-f]{40}\.wav$/);
+    expectSeedTypes(up.json.data, SEED.postAudio);
     const list = await t.call('GET', '/audio');
-    expect(list.json.data).toEqual([{ id: 1, name: '1.mp3', path: up.json.data.filename }]);
+    expect(list.json.data).toEqual([{ id: '1', name: '1.mp3', path: up.json.data.filename }]);
+    expectSeedTypes(list.json.data, SEED.getAudio);
     const del = await t.call('DELETE', '/audio/1.mp3');
     expect(del.json).toMatchObject({ result: true, data: [] });
   });
@@ -166,9 +265,9 @@ describe('real HTTP server', () => {
     const server = await startHttpServer(app, config, e.log);
     try {
       const post = await fetch(`${server.url}${BASE}/polling`, { method: 'POST', body: POLLING_JSON, headers: FORM });
-      expect(await post.json()).toMatchObject({ result: true, data: { id: 1, crmId: '1', name: 'New polling' } });
+      expect(await post.json()).toMatchObject({ result: true, data: { id: '1', crmId: 1, name: 'New polling' } });
       const get = await fetch(`${server.url}${BASE}/polling`);
-      expect((await get.json()).data.results).toEqual([{ id: 1, crmId: '1', name: 'New polling' }]);
+      expect((await get.json()).data.results).toEqual([{ id: '1', crmId: '1', name: 'New polling' }]);
       const health = await (await fetch(`${server.url}/health`)).json();
       expect(health).toMatchObject({ ok: true, simulator: true, db: { ok: true } });
       // a streamed (chunked, no Content-Length) body over the limit is cut off with 413

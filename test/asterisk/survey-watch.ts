@@ -115,6 +115,18 @@ export interface PollingRow {
   changeTime: number;
 }
 
+/**
+ * The API answers database values as strings, as the original did ("id": "132", "closeTime": "0"); the
+ * watch keeps the ids and times it compares as numbers. Number() of a time string is exactly the stored value.
+ */
+const numbered = <T>(raw: Record<string, unknown>, keys: readonly string[]): T => {
+  const out: Record<string, unknown> = { ...raw };
+  for (const k of keys) out[k] = raw[k] === null ? null : Number(raw[k]);
+  return out as T;
+};
+const resultRow = (raw: Record<string, unknown>) => numbered<ResultRow>(raw, ['id', 'taskId', 'changeTime', 'closeTime']);
+const pollingRow = (raw: Record<string, unknown>) => numbered<PollingRow>(raw, ['id', 'taskId', 'pollingId', 'changeTime']);
+
 export interface ResultsWatch {
   /** Latest version of every row seen. */
   rows(): ResultRow[];
@@ -134,8 +146,8 @@ export function watchResults(url: string, everyMs = 50): ResultsWatch {
   const loop = (async () => {
     while (!stopped) {
       try {
-        const r = (await api(url, 'GET', `/results/${since}`)) as { result: boolean; data: { results: ResultRow[] } };
-        for (const row of r.data.results) {
+        const r = (await api(url, 'GET', `/results/${since}`)) as { result: boolean; data: { results: Record<string, unknown>[] } };
+        for (const row of r.data.results.map(resultRow)) {
           latest.set(row.id, row);
           const t = trails.get(row.id) ?? [];
           if (t[t.length - 1] !== row.state) t.push(row.state);
@@ -172,6 +184,6 @@ export function watchResults(url: string, everyMs = 50): ResultsWatch {
 
 /** All polling answers of a task through `GET /polling-results/0`, in the order they were stored. */
 export async function pollingAnswers(url: string, taskId: number): Promise<PollingRow[]> {
-  const r = (await api(url, 'GET', '/polling-results/0')) as { result: boolean; data: { results: PollingRow[] } };
-  return r.data.results.filter((p) => p.taskId === taskId).sort((a, b) => a.id - b.id);
+  const r = (await api(url, 'GET', '/polling-results/0')) as { result: boolean; data: { results: Record<string, unknown>[] } };
+  return r.data.results.map(pollingRow).filter((p) => p.taskId === taskId).sort((a, b) => a.id - b.id);
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { audioTempPath, checkAudioName, deleteAudio, listAudio, saveAudio } from '../../services/audio/index.js';
+import { v1IdRow } from '../../services/results/v1.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
 import { receiveFirstFile } from '../multipart-file.js';
@@ -24,7 +25,7 @@ export function audioRoutes(app: Hono, deps: ApiDeps): void {
     return sendOutcome(c, await saveAudio(ctx, deps.audio, file));
   });
 
-  app.get('/audio', (c) => sendEnvelope(c, true, listAudio(ctx)));
+  app.get('/audio', (c) => sendEnvelope(c, true, listAudio(ctx).map(v1IdRow)));
 
   app.delete('/audio/:name', async (c) => sendOutcome(c, await deleteAudio(ctx, c.req.param('name'))));
 }

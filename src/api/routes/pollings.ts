@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { fail } from '../../services/context.js';
 import { deletePolling, getPolling, listPollings } from '../../services/pollings/queries.js';
 import { savePolling } from '../../services/pollings/save.js';
+import { v1IdRow, v1PollingSaved } from '../../services/results/v1.js';
 import { readBody } from '../body.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
@@ -23,10 +24,12 @@ export function pollingRoutes(app: Hono, deps: ApiDeps): void {
   app.post('/polling', async (c) => {
     const body = await readBody(c, PollingBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
-    return sendOutcome(c, await savePolling(ctx, deps.prompts, body.value));
+    const out = await savePolling(ctx, deps.prompts, body.value);
+    // an empty crmId was assigned by the server: answered as a number, like the seed's example
+    return sendOutcome(c, out.ok ? { ...out, data: v1PollingSaved(out.data, !body.value.crmId?.trim()) } : out);
   });
 
-  app.get('/polling', (c) => sendEnvelope(c, true, { results: listPollings(ctx) }));
+  app.get('/polling', (c) => sendEnvelope(c, true, { results: listPollings(ctx).map(v1IdRow) }));
 
   app.get('/polling/:id', (c) => {
     const id = pathId(c.req.param('id'));

@@ -10,10 +10,16 @@ export const resultDocs: RouteDoc[] = [
   { method: 'get', path: '/polling-results/{changeTime}', summary: 'Polling answers with changeTime >= t, max 10000' },
 ];
 
-/** changeTime in the path: unix seconds, fractions allowed. */
+/**
+ * changeTime in the path: unix seconds, fractions allowed. A whole number is taken one second earlier: changeTime
+ * values carry fractions, and a client that keeps the last one it saw in a whole-number field (1C's register
+ * does) has rounded it, possibly up, past rows of that second it never received. The bound is inclusive anyway,
+ * so the price is a few rows seen twice (de-duplicated by id, as the original's inclusive bound already needs).
+ */
 function parseSince(raw: string): number | null {
-  if (!/^\d{1,12}(\.\d{1,9})?$/.test(raw)) return null;
-  return Number(raw);
+  const m = /^\d{1,12}(\.\d{1,9})?$/.exec(raw);
+  if (!m) return null;
+  return m[1] ? Number(raw) : Math.max(0, Number(raw) - 1);
 }
 const badSince = (raw: string) => `changeTime "${raw}" must be a unix timestamp in seconds (fractions allowed)`;
 

@@ -1,6 +1,7 @@
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { PollingSummary } from './save.js';
 import { pollingsChanged } from './version.js';
+import { v1IdRow } from '../results/v1.js';
 
 export function listPollings(ctx: ServiceCtx): PollingSummary[] {
   return ctx.db.$client.prepare('SELECT id, crmId, name FROM pollings ORDER BY id').all() as PollingSummary[];
@@ -21,7 +22,7 @@ interface QuestionRow {
 /**
  * GET /polling/{id}: the original's nested shape {id, crmId, name, questions:[{id, questionText,
  * questionFile, lang, press:[…]}]}, plus the v1.35 question fields and questionId so a client can
- * round-trip a polling.
+ * round-trip a polling. Every value is a string or null (press rows are all TEXT columns).
  */
 export function getPolling(ctx: ServiceCtx, id: number): Outcome<unknown> {
   const db = ctx.db.$client;
@@ -41,15 +42,16 @@ export function getPolling(ctx: ServiceCtx, id: number): Outcome<unknown> {
     list.push(press);
     byQuestion.set(questionId, list);
   }
+  // database values as strings, null stays null, as the original answered (the seed: "id": "79")
   return ok({
-    ...p,
+    ...v1IdRow(p),
     questions: qs.map(({ crmId, ...q }) => ({
-      id: q.id,
+      id: String(q.id),
       questionId: crmId,
       questionText: q.questionText,
       questionFile: q.questionFile,
       lang: q.lang,
-      timeout: q.timeout,
+      timeout: String(q.timeout),
       defPress: q.defPress,
       type: q.type,
       nextQuestion: q.nextQuestion,

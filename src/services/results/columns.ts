@@ -1,19 +1,69 @@
 /**
- * Columns returned to clients, in the original's order. Internal bookkeeping columns (originatedAt,
- * tasks.changeTime) are left out. `hangupCause` (the raw Q.850 code) is appended after the original's
- * fields: it is what tells a busy customer (17) from one who did not answer (19) or a number that does
- * not exist (1); extra fields are ignored by clients written against the original.
+ * Columns returned to clients, in the original's order, with the JSON type each is answered in.
+ * Internal bookkeeping columns (originatedAt, removed, tasks.changeTime) are left out.
+ *
+ * Why strings: the original (PHP 7.4 PDO over SQLite) answered every database value as a string, and the
+ * seed's examples show it ("id": "132", "closeTime": "0", "state": "1"). The 1C client relies on it:
+ * `closeTime <> "0"` is true for the number 0, so a numeric answer makes every number look finished.
+ * `null` stays null (PDO gave null too).
+ *
+ * `hangupCause` (the raw Q.850 code) is our own field, appended after the original's: it tells a busy
+ * customer (17) from one who did not answer (19) or a number that does not exist (1). It keeps its native
+ * type (integer or null); extra fields are ignored by clients written against the original.
  */
+
+/**
+ * - `text`: stored as TEXT, answered as is (string or null);
+ * - `int`: INTEGER answered as its decimal text ("132"), null stays null;
+ * - `time`: REAL unix seconds answered as decimal text that parses back to exactly the stored value
+ *   ("1724235073.123", "1724235073.0"); 0 is "0" (1C tests closeTime <> "0");
+ * - `native`: our own extra fields, answered as their SQLite type.
+ */
+export type FieldKind = 'text' | 'int' | 'time' | 'native';
+export type Fields = readonly (readonly [name: string, kind: FieldKind])[];
+
+export const RESULT_FIELDS: Fields = [
+  ['id', 'int'],
+  ['taskId', 'int'],
+  ['phoneId', 'text'],
+  ['phone', 'text'],
+  ['clientId', 'text'],
+  ['linkedId', 'text'],
+  ['callFile', 'text'],
+  ['result', 'text'],
+  ['outDialState', 'text'],
+  ['inDialState', 'text'],
+  ['state', 'text'],
+  ['verboseCallId', 'text'],
+  ['cause', 'text'],
+  ['params', 'text'],
+  ['changeTime', 'time'],
+  ['countTry', 'int'],
+  ['attemptNumber', 'int'],
+  ['timeCallAllow', 'int'],
+  ['closeTime', 'time'],
+  ['timeOffsetMinutes', 'int'],
+  ['hangupCause', 'native'],
+];
+
+export const POLLING_RESULT_FIELDS: Fields = [
+  ['id', 'int'],
+  ['taskId', 'int'],
+  ['questionCrmId', 'text'],
+  ['pollingId', 'int'],
+  ['phoneId', 'text'],
+  ['phone', 'text'],
+  ['result', 'text'],
+  ['exten', 'text'],
+  ['changeTime', 'time'],
+  ['linkedId', 'text'],
+  ['verboseCallId', 'text'],
+];
+
+/** Read by the services as plain rows (numbers stay numbers there); rendered by v1Task(). */
 export const TASK_COLUMNS =
   'id, crmId, name, innerNum, innerNumType, maxCountChannels, state, dialPrefix, maxAttempt, ' +
   'attemptUntilSignal, timeStart, timeEnd, tryInterval, isCallback';
-
-export const RESULT_COLUMNS =
-  'id, taskId, phoneId, phone, clientId, linkedId, callFile, result, outDialState, inDialState, state, ' +
-  'verboseCallId, cause, params, changeTime, countTry, attemptNumber, timeCallAllow, closeTime, timeOffsetMinutes, hangupCause';
-
-export const POLLING_RESULT_COLUMNS =
-  'id, taskId, questionCrmId, pollingId, phoneId, phone, result, exten, changeTime, linkedId, verboseCallId';
 
 export interface TaskRow {
   id: number;
@@ -32,11 +82,24 @@ export interface TaskRow {
   isCallback: number;
 }
 
-/** SQL that renders one row as a JSON object with these columns, in this order (SQLite's json_object). */
-export function jsonRow(columns: string): string {
-  return `json_object(${columns
-    .split(',')
-    .map((c) => c.trim())
-    .map((c) => `'${c}', ${c}`)
-    .join(', ')})`;
+/** SQL giving one field's JSON value in its answered type (inside SQLite: no per-row JS work). */
+function fieldSql(name: string, kind: FieldKind): string {
+  switch (kind) {
+    case 'int':
+      return `CAST(${name} AS TEXT)`;
+    case 'time':
+      // SQLite prints a REAL with as many digits as it takes to read back the same double (3.53: up to
+      // 17), so a client paging by the last changeTime it saw never skips the rest of that instant. A whole
+      // value keeps its ".0": a bound without a fraction is then always one a client rounded (1C keeps
+      // whole seconds), which GET /results takes one second earlier. 0 is "0" (1C tests closeTime <> "0").
+      return `CASE WHEN ${name} = 0 THEN '0' ELSE CAST(${name} AS TEXT) END`;
+    case 'text':
+    case 'native':
+      return name;
+  }
+}
+
+/** SQL that renders one row as a JSON object with these fields, in this order (SQLite's json_object). */
+export function jsonRow(fields: Fields): string {
+  return `json_object(${fields.map(([name, kind]) => `'${name}', ${fieldSql(name, kind)}`).join(', ')})`;
 }

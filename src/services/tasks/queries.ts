@@ -1,11 +1,12 @@
 import { dbVersion, fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
 import { RawJson } from '../../raw-json.js';
-import { jsonRow, POLLING_RESULT_COLUMNS, RESULT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import { jsonRow, POLLING_RESULT_FIELDS, RESULT_FIELDS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
 import { jsonRows } from '../results/index.js';
+import { v1Task } from '../results/v1.js';
 import { taskById } from './store.js';
 
-/** GET /task: ordered by id; `offset` is a keyset (id > offset), not "skip N". */
-export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number; limit?: number }): TaskRow[] {
+/** GET /task: ordered by id; `offset` is a keyset (id > offset), not "skip N". Fields as strings (v1Task). */
+export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number; limit?: number }): ReturnType<typeof v1Task>[] {
   const where: string[] = [];
   const args: number[] = [];
   if (q.state !== undefined) (where.push('state = ?'), args.push(q.state));
@@ -16,7 +17,7 @@ export function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number;
     ' ORDER BY id' +
     (q.limit !== undefined ? ' LIMIT ?' : '');
   if (q.limit !== undefined) args.push(q.limit);
-  return stmt(ctx.db, `listTasks:${sql}`, () => ctx.db.$client.prepare(sql)).all(...args) as TaskRow[];
+  return (stmt(ctx.db, `listTasks:${sql}`, () => ctx.db.$client.prepare(sql)).all(...args) as TaskRow[]).map(v1Task);
 }
 
 
@@ -43,10 +44,10 @@ export function getTask(ctx: ServiceCtx, id: number): Outcome<RawJson> {
 
   const task = taskById(ctx.db, id);
   if (!task) return fail(`Task ${id} not found`, []);
-  const results = jsonRows(ctx, 'resultsOfTask', `SELECT ${jsonRow(RESULT_COLUMNS)} FROM task_results WHERE taskId = ? ORDER BY id`, id);
-  const resultsPoling = jsonRows(ctx, 'pollingResultsOfTask', `SELECT ${jsonRow(POLLING_RESULT_COLUMNS)} FROM polling_results WHERE taskId = ? ORDER BY id`, id);
+  const results = jsonRows(ctx, 'resultsOfTask', `SELECT ${jsonRow(RESULT_FIELDS)} FROM task_results WHERE taskId = ? ORDER BY id`, id);
+  const resultsPoling = jsonRows(ctx, 'pollingResultsOfTask', `SELECT ${jsonRow(POLLING_RESULT_FIELDS)} FROM polling_results WHERE taskId = ? ORDER BY id`, id);
   // the whole answer rendered once: a cache hit then costs no serialisation at all
-  const data = RawJson.object({ ...task, results, resultsPoling });
+  const data = RawJson.object({ ...v1Task(task), results, resultsPoling });
   // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
   if (data.byteLength <= CACHE_ENTRY_BYTES) {
     for (const [oldId, old] of cache.byId) {

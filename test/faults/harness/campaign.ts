@@ -85,10 +85,10 @@ export async function createCampaign(url: string, sim: Simulator, numbers: numbe
   return { plan, taskIds };
 }
 
-/** Open tasks according to the API (state 1 = closed). */
+/** Open tasks according to the API (state "1" = closed; the API answers database values as strings). */
 export async function openTasks(url: string): Promise<number> {
   const r = await api(url, 'GET', '/task?limit=1000');
-  return (r.data.results as { state: number }[]).filter((t) => Number(t.state) !== 1).length;
+  return (r.data.results as { state: string }[]).filter((t) => t.state !== '1').length;
 }
 
 export async function waitCampaignDone(url: string, timeoutMs: number): Promise<void> {
@@ -99,17 +99,22 @@ export async function waitCampaignDone(url: string, timeoutMs: number): Promise<
   }
 }
 
-/** Every row through GET /results/{changeTime}, paging by the last changeTime when a page is full (10 000). */
+/**
+ * Every row through GET /results/{changeTime}, paging by the last changeTime when a page is full (10 000).
+ * Ids and changeTime come as strings: the map is keyed by the numeric id (as the database reader's rows),
+ * and the changeTime string goes back into the URL as it is, as a CRM does.
+ */
 export async function allResultsFromApi(url: string): Promise<Map<number, { result: string; phone: string }>> {
   const rows = new Map<number, { result: string; phone: string }>();
-  let since = 0;
+  let since = '0';
   for (let page = 0; page < 1000; page++) {
     const r = await api(url, 'GET', `/results/${since}`);
-    const list = r.data.results as { id: number; changeTime: number; result: string; phone: string }[];
+    const list = r.data.results as { id: string; changeTime: string; result: string; phone: string }[];
     let added = 0;
     for (const row of list) {
-      if (!rows.has(row.id)) added++;
-      rows.set(row.id, row);
+      const id = Number(row.id);
+      if (!rows.has(id)) added++;
+      rows.set(id, row);
     }
     if (list.length < 10_000) break;
     const last = list[list.length - 1]!.changeTime;
