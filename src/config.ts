@@ -82,7 +82,8 @@ const EnvSchema = z.object({
   YANDEX_TTS_TIMEOUT_MS: int(100, 120000).default(10000),
 
   // --- Built-in simulator (used when ARI_URL is not set) --------------------------------------
-  SIM_PORT: int(0, 65535).default(8088),
+  /** Unset = any free port: on the PBX host Asterisk's own ARI/HTTP server already has 8088. */
+  SIM_PORT: z.preprocess((v) => (v === '' ? undefined : v), int(0, 65535).optional()),
   SIM_TIME_SCALE: num(0.0001, 1000).default(1),
   SIM_SEED: int(0, 2 ** 31).default(1),
 });

@@ -16,6 +16,8 @@ import { pickCandidate } from '../../stasis/dialer/pacing.js';
 export function storeNumbers(db: Db, dataDir: string, tasks: number, perTask: number, onTask?: (i: number, ms: number) => void): number[] {
   const ctx = { db, config: testConfig({ DIALER_DATA_DIR: dataDir, DIALER_TIMEZONE: 'UTC' }), log: pino({ level: 'silent' }), now: () => Date.now() / 1000 };
   const ids: number[] = [];
+  // polling tasks (no agent to wait for) must name a saved polling, or POST /task refuses them
+  db.$client.prepare("INSERT OR IGNORE INTO pollings (id, crmId, name) VALUES (1, '1', 'scale')").run();
   for (let t = 0; t < tasks; t++) {
     const numbers = Array.from({ length: perTask }, (_, i) => {
       const n = `7${String(t).padStart(4, '0')}${String(i).padStart(6, '0')}`;

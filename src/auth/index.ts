@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { coreError, NOT_AUTHENTICATED } from '../api/envelope.js';
 import { bodyLimit } from 'hono/body-limit';
+import { loginCandidates } from './login-form.js';
 import { clientAddress, isLocalRequest } from './peer.js';
 import { createLoginThrottle, createSessionStore, safeEqual } from './sessions.js';
 
@@ -13,6 +14,13 @@ const LOGIN_MAX_BYTES = 16 * 1024;
 /** Routes served without credentials: login itself, liveness and the API description. */
 export const PUBLIC_PATHS: readonly string[] = [LOGIN_PATH, '/health', '/openapi.json'];
 
+/** Tokens a request presents: `Authorization: Bearer <token>` and `X-Auth-Token: <token>` ("Bearer " allowed there too). */
+export function presentedTokens(authorization: string | undefined, xAuthToken: string | undefined): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  const x = xAuthToken?.trim().replace(/^Bearer\s+/i, '');
+  return [bearer, x].filter((t): t is string => !!t);
+}
+
 export interface AuthDeps {
   config: Config;
   log: Logger;
@@ -21,7 +29,8 @@ export interface AuthDeps {
 
 /**
  * MikoPBX-compatible auth: loopback needs nothing; others need the session cookie from
- * POST /admin-cabinet/session/start or `Authorization: Bearer <token>` (DIALER_API_TOKENS).
+ * POST /admin-cabinet/session/start, or a token from DIALER_API_TOKENS as `Authorization: Bearer <token>`
+ * (newer MikoPBX) or `X-Auth-Token: <token>` (what third-party MikoPBX clients send).
  * Without DIALER_ADMIN_PASSWORD password login is refused, so only tokens and local calls work.
  */
 export function installAuth(app: Hono, deps: AuthDeps): void {
@@ -34,8 +43,8 @@ export function installAuth(app: Hono, deps: AuthDeps): void {
   const requireAuth: MiddlewareHandler = async (c, next) => {
     if (PUBLIC_PATHS.includes(c.req.path)) return next();
     if (isLocalRequest(c, auth.trustedProxies)) return next();
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-    if (bearer && auth.apiTokens.some((t) => safeEqual(t, bearer))) return next();
+    const tokens = presentedTokens(c.req.header('authorization'), c.req.header('x-auth-token'));
+    if (tokens.some((p) => auth.apiTokens.some((t) => safeEqual(t, p)))) return next();
     if (sessions.valid(getCookie(c, SESSION_COOKIE))) return next();
     return coreError(c, 401, NOT_AUTHENTICATED);
   };
@@ -56,23 +65,19 @@ export function installAuth(app: Hono, deps: AuthDeps): void {
         429,
       );
     }
-    let login = '';
-    let password = '';
-    try {
-      const form = await c.req.parseBody();
-      login = typeof form.login === 'string' ? form.login : '';
-      password = typeof form.password === 'string' ? form.password : '';
-    } catch {
-      // an unparsable form is just a failed login
-    }
+    const candidates = await loginCandidates(c);
+    const login = candidates[0]?.login ?? '';
     const good =
-      auth.adminPassword !== undefined && safeEqual(login, auth.adminLogin) && safeEqual(password, auth.adminPassword);
+      auth.adminPassword !== undefined &&
+      candidates.some((f) => safeEqual(f.login, auth.adminLogin) && safeEqual(f.password, auth.adminPassword!));
     if (!good) {
       throttle.fail(addr);
       log.warn({ addr, login }, 'login failed');
       const why = auth.adminPassword === undefined ? 'Password login is disabled (DIALER_ADMIN_PASSWORD is not set)' : 'Wrong login or password';
       return c.json({ success: false, reload: false, message: { error: [why] } });
     }
+    // 1C keeps the whole Set-Cookie value (attributes included) cut to 200 characters and sends it back as
+    // its Cookie header; name=value comes first and the whole value is ~120 characters, so the id survives.
     setCookie(c, SESSION_COOKIE, sessions.create(), {
       path: '/',
       httpOnly: true,

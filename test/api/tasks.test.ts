@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { finishAttempt } from '../../src/services/attempts/index.js';
 import { testApi } from './helpers.js';
 
-const rowsOf = (t: ReturnType<typeof testApi>, taskId: number) =>
+const rowsOf = (t: ReturnType<typeof testApi>, taskId: number | string) =>
   t.db.$client.prepare('SELECT * FROM task_results WHERE taskId = ? ORDER BY id').all(taskId) as any[];
 const closeRow = (t: ReturnType<typeof testApi>, id: number, result = 'SUCCESS') =>
   t.db.$client.prepare('UPDATE task_results SET result = ?, closeTime = 100, state = ? WHERE id = ?').run(result, 'endCall', id);
@@ -12,7 +12,8 @@ describe('POST /task: create and upsert', () => {
 
   it('creates with the original defaults and crmId = id, and tells the dialer', async () => {
     const r = await t.call('POST', '/task', { innerNum: '201' });
-    expect(r.json.data).toMatchObject({ id: 1000000001, crmId: '1000000001', name: '', innerNumType: 'exten', maxCountChannels: 1, state: 0, dialPrefix: '', maxAttempt: 1, tryInterval: 60, timeStart: 0, timeEnd: 1440 });
+    // fields the request did not set are database values as strings, as the original answered them
+    expect(r.json.data).toEqual({ id: '1000000001', crmId: '1000000001', name: '', innerNum: '201', innerNumType: 'exten', maxCountChannels: '1', state: '0', dialPrefix: '', maxAttempt: '1', attemptUntilSignal: '0', timeStart: '0', timeEnd: '1440', tryInterval: '60', isCallback: '0' });
     expect(t.dialer.changed.at(-1)).toEqual([1000000001]);
   });
 
@@ -20,7 +21,9 @@ describe('POST /task: create and upsert', () => {
     const a = await t.call('POST', '/task', { crmId: 'crm-1', innerNum: '201', name: 'first', maxCountChannels: 3 });
     const b = await t.call('POST', '/task', { crmId: 'crm-1', innerNum: '202', name: null });
     expect(b.json.data.id).toBe(a.json.data.id);
-    expect(b.json.data).toMatchObject({ crmId: 'crm-1', innerNum: '202', name: 'first', maxCountChannels: 3 });
+    // maxCountChannels was set by the first POST only: the second answers the stored value as a string
+    expect(a.json.data).toMatchObject({ crmId: 'crm-1', maxCountChannels: 3 });
+    expect(b.json.data).toMatchObject({ crmId: 'crm-1', innerNum: '202', name: 'first', maxCountChannels: '3' });
   });
 
   it('upserts by id when crmId is empty; an unknown id creates a new task with a fresh id', async () => {
@@ -28,13 +31,13 @@ describe('POST /task: create and upsert', () => {
     const b = await t.call('POST', '/task', { id: a.json.data.id, crmId: '', innerNum: '201', name: 'renamed' });
     expect(b.json.data).toMatchObject({ id: a.json.data.id, name: 'renamed' });
     const c = await t.call('POST', '/task', { id: 5, innerNum: '201' });
-    expect(c.json.data.id).toBeGreaterThan(b.json.data.id);
+    expect(Number(c.json.data.id)).toBeGreaterThan(Number(b.json.data.id));
   });
 
   it('a re-POST without state does not reopen a closed task; state:0 does; "" counts as 0', async () => {
     const a = await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: 1 });
-    expect(a.json.data.state).toBe(1);
-    expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1' })).json.data.state).toBe(1);
+    expect(a.json.data.state).toBe(1); // sent: echoed as a number
+    expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1' })).json.data.state).toBe('1'); // not sent: the stored "1"
     expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: '0' })).json.data.state).toBe(0);
     await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: 2 });
     expect((await t.call('POST', '/task', { crmId: 'reopen', innerNum: '1', state: '' })).json.data.state).toBe(0);
@@ -69,10 +72,10 @@ describe('POST /task: create and upsert', () => {
     expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get()).toEqual(before);
   });
 
-  it('warns when a polling task points at a polling that does not exist', async () => {
+  it('refuses a polling task that points at a polling that does not exist (test/api/drop-in-tasks.test.ts)', async () => {
     const r = await t.call('POST', '/task', { innerNum: '9', innerNumType: 'polling' });
-    expect(r.json.result).toBe(true);
-    expect(r.json.messages).toEqual([expect.stringContaining('Polling 9 does not exist')]);
+    expect(r.json.result).toBe(false);
+    expect(r.json.messages).toEqual([expect.stringContaining('Field "innerNum": polling "9" does not exist')]);
   });
 });
 
@@ -161,7 +164,7 @@ describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
   const t = testApi();
 
   it('lists by id with a state filter, keyset offset and limit', async () => {
-    const ids: number[] = [];
+    const ids: string[] = [];
     for (const state of [0, 1, 2, 0, 1]) ids.push((await t.call('POST', '/task', { innerNum: '1', state })).json.data.id);
     const all = await t.call('GET', '/task');
     expect(all.json.data.results.map((x: any) => x.id)).toEqual(ids);
@@ -181,9 +184,11 @@ describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
   it('PUT pauses/resumes and preserves crmId when omitted', async () => {
     const a = (await t.call('POST', '/task', { crmId: 'keep-me', innerNum: '1', numbers: ['79001234567'] })).json.data;
     const r = await t.call('PUT', `/task/${a.id}`, { state: 2, maxCountChannels: '10', numbers: [] });
-    expect(r.json.data).toMatchObject({ id: a.id, crmId: 'keep-me', state: 2, maxCountChannels: 10 });
+    // integer fields the PUT set are answered as numbers (even "10": the request's own types are gone after
+    // validation), the others as the stored strings
+    expect(r.json.data).toMatchObject({ id: a.id, crmId: 'keep-me', state: 2, maxCountChannels: 10, maxAttempt: '1' });
     expect(rowsOf(t, a.id)).toHaveLength(1); // numbers ignored by PUT
-    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+    expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
     const again = await t.call('POST', '/task', { crmId: 'keep-me', innerNum: '1' });
     expect(again.json.data.id).toBe(a.id); // no duplicate task (the v1.35 bug)
   });
@@ -207,7 +212,7 @@ describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
     expect(rowsOf(t, a.id)).toHaveLength(0);
     expect((await t.call('GET', `/task/${a.id}`)).json.result).toBe(false);
     expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM polling_results WHERE taskId = ?').get(a.id)).toEqual({ n: 1 });
-    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+    expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
     expect((await t.call('DELETE', `/task/${a.id}`)).json.result).toBe(true);
   });
 });
@@ -224,10 +229,10 @@ describe('POST /task-signal-close', () => {
     ).json.data;
     const b = (await t.call('POST', '/task', { innerNum: '1', numbers: ['89001234567', '79001234570'] })).json.data;
     const r = await t.call('POST', '/task-signal-close', { phone: '+7 900 123-45-67', taskId: a.id });
-    expect(r.json).toMatchObject({ result: true, data: { closed: 2, taskIds: [a.id] } });
+    expect(r.json).toMatchObject({ result: true, data: { closed: 2, taskIds: [a.id] } }); // ids as strings, like data.id
     expect(rowsOf(t, a.id).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', '']);
     expect(rowsOf(t, b.id).map((x) => x.result)).toEqual(['', '']); // other task untouched with taskId given
-    expect(t.dialer.changed.at(-1)).toEqual([a.id]);
+    expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
 
     // rows without clientId are not one "client": only the signalled number closes
     const noTask = await t.call('POST', '/task-signal-close', { phone: '79001234570' });
@@ -240,7 +245,7 @@ describe('POST /task-signal-close', () => {
 
   it('blank strings in optional integer fields count as omitted, as PHP and 1C clients send them', async () => {
     const c = await t.call('POST', '/task', { innerNum: '1', maxCountChannels: '', maxAttempt: ' ', isCallback: '', numbers: ['79005550001'] });
-    expect(c.json).toMatchObject({ result: true, data: { maxCountChannels: 1, maxAttempt: 1, isCallback: 0 } });
+    expect(c.json).toMatchObject({ result: true, data: { maxCountChannels: '1', maxAttempt: '1', isCallback: '0' } });
     const r = await t.call('POST', '/task-signal-close', { phone: '79005550001', taskId: '' });
     expect(r.json).toMatchObject({ result: true, data: { closed: 1, taskIds: [c.json.data.id] } });
   });
@@ -263,36 +268,63 @@ describe('GET /results/{changeTime}', () => {
   it('returns rows with changeTime >= t ordered by changeTime then id; fractional t works; bound inclusive', async () => {
     const r = await t.call('GET', '/results/100.25');
     expect(r.json.data.results.map((x: any) => [x.changeTime, x.id])).toEqual([
-      [100.25, 2],
-      [100.25, 4],
-      [100.5, 1],
-      [200, 3],
-      [300.75, 5],
+      ['100.25', '2'],
+      ['100.25', '4'],
+      ['100.5', '1'],
+      ['200.0', '3'], // a whole value keeps its ".0": only a client's rounded bound has none
+      ['300.75', '5'],
     ]);
     expect((await t.call('GET', '/results/300.75')).json.data.results).toHaveLength(1);
-    expect((await t.call('GET', '/results/301')).json.data.results).toEqual([]);
+    expect((await t.call('GET', '/results/300.76')).json.data.results).toEqual([]);
+  });
+
+  it('takes a whole-number bound one second earlier: a client that rounded 300.75 up to 301 still gets that row', async () => {
+    // 1C keeps the last changeTime in a field without fraction digits and asks /results/<that number>
+    expect((await t.call('GET', '/results/301')).json.data.results.map((x: any) => x.changeTime)).toEqual(['300.75']);
+    expect((await t.call('GET', '/results/302')).json.data.results).toEqual([]);
+    expect((await t.call('GET', '/results/0')).json.data.results).toHaveLength(5);
   });
 
   it('shows the raw hangup cause, so a busy customer is told apart from one who did not answer', async () => {
     t.db.$client.prepare("UPDATE task_results SET result = 'FAIL', outDialState = 'BUSY', cause = 'User busy', hangupCause = 17 WHERE id = 3").run();
     const row = (await t.call('GET', '/results/200')).json.data.results[0];
-    expect(row).toMatchObject({ id: 3, result: 'FAIL', outDialState: 'BUSY', cause: 'User busy', hangupCause: 17 });
+    // hangupCause is our own field and keeps its native type
+    expect(row).toMatchObject({ id: '3', result: 'FAIL', outDialState: 'BUSY', cause: 'User busy', hangupCause: 17 });
   });
 
   it('a CRM paging by the last changeTime it saw gets every row of a 25 000-number task', async () => {
     const numbers = Array.from({ length: 25_000 }, (_, i) => String(79100000000 + i));
     const id = (await t.call('POST', '/task', { crmId: 'paging', innerNum: '1', numbers })).json.data.id;
-    const seen = new Set<number>();
-    let since = 0;
+    const seen = new Set<string>();
+    // the cursor is the changeTime string exactly as answered, put back into the URL
+    let since = '0';
     for (let page = 0; page < 10; page++) {
-      const rows = (await t.call('GET', `/results/${since}`)).json.data.results as { id: number; taskId: number; changeTime: number }[];
+      const rows = (await t.call('GET', `/results/${since}`)).json.data.results as { id: string; taskId: string; changeTime: string }[];
       for (const r of rows) if (r.taskId === id) seen.add(r.id);
       const last = rows.at(-1)!.changeTime;
       if (rows.length < 10_000) break;
-      expect(last).toBeGreaterThan(since); // the cursor always moves
+      expect(Number(last)).toBeGreaterThan(Number(since)); // the cursor always moves
       since = last;
     }
     expect(seen.size).toBe(25_000);
+  });
+
+  it('time fields are strings that read back to exactly the stored value; a whole value keeps its .0, 0 is "0"', async () => {
+    const tricky = [1724235073.123 + 7 / 1000, 1724235071.0536, Date.now() / 1000 + 999 / 1000, 0.1 + 0.2 + 1e9];
+    const ids = tricky.map((ct) => Number(insert.run(ct).lastInsertRowid));
+    for (const [i, id] of ids.entries()) {
+      // the bound is the stored value itself, so that row comes first
+      const row = (await t.call('GET', `/results/${tricky[i]}`)).json.data.results[0];
+      expect(row.id).toBe(String(id));
+      expect(typeof row.changeTime).toBe('string');
+      expect(Number(row.changeTime)).toBe(tricky[i]); // paging by it never skips the rest of that instant
+      expect(row.closeTime).toBe('0'); // 1C: Закрыта = closeTime <> "0"
+      expect(row.timeCallAllow).toBe('0');
+    }
+    t.db.$client.prepare('UPDATE task_results SET closeTime = 1724235073, timeOffsetMinutes = -180 WHERE id = ?').run(ids[0]);
+    const closed = (await t.call('GET', `/results/${tricky[0]}`)).json.data.results[0];
+    expect(closed).toMatchObject({ closeTime: '1724235073.0', timeOffsetMinutes: '-180', attemptNumber: '1', countTry: null, hangupCause: null });
+    t.db.$client.prepare('DELETE FROM task_results WHERE id IN (' + ids.join(',') + ')').run();
   });
 
   it('caps at 10 000 rows', async () => {
@@ -302,7 +334,7 @@ describe('GET /results/{changeTime}', () => {
     tx();
     const r = await t.call('GET', '/results/1000');
     expect(r.json.data.results).toHaveLength(10_000);
-    expect(r.json.data.results[0].changeTime).toBe(1000);
+    expect(r.json.data.results[0].changeTime).toBe('1000.0');
   });
 });
 

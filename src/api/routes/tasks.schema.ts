@@ -16,6 +16,24 @@ const NumberObject = z
   })
   .describe('a number with per-number options');
 
+const minutesError = { error: 'must be a number of minutes from 0 to 1440 (fractions allowed)' };
+const decimalString = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/;
+
+/**
+ * `timeStart`/`timeEnd`: minutes from local midnight, 0..1440. 1C sends (time − 0001-01-01)/60, i.e. fractional
+ * minutes (23:59:59 → 1439.983…). The dialer's window is whole minutes, inclusive, so the value is stored as the
+ * minute it falls in (floor): 23:59:59 → 1439 dials through 23:59:59, 09:00:30 → 540 opens at 09:00.
+ */
+const minuteOfDay = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' && decimalString.test(v) ? Number(v) : v),
+  z
+    .number(minutesError)
+    .min(0, minutesError)
+    .max(1440, minutesError)
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Math.floor(v))),
+);
+
 export const NumberItem = z.union([z.string(), z.number(), NumberObject], {
   error: 'must be a phone number string or an object {number, params, timeCallAllow, clientId, TimeOffset}',
 });
@@ -29,10 +47,11 @@ export const TaskFields = z.object({
   maxCountChannels: keep(intField(1, 10000)),
   state: keep(state),
   dialPrefix: keep(textField(40).pipe(z.string().regex(/^[0-9*#+]*$/, { error: 'may contain only digits, *, # and +' }))),
-  maxAttempt: keep(intField(1, 1000)),
+  // 0 comes from 1C documents created outside its form (the original stores it): one attempt, no retry.
+  maxAttempt: keep(intField(0, 1000).describe('attempts per number; 0 = 1 (no retry)')),
   attemptUntilSignal: keep(flagField([0, 1])),
-  timeStart: keep(intField(0, 1440)),
-  timeEnd: keep(intField(0, 1440)),
+  timeStart: keep(minuteOfDay.describe('minutes from local midnight, 0..1440; fractions are floored')),
+  timeEnd: keep(minuteOfDay.describe('minutes from local midnight, 0..1440; fractions are floored')),
   tryInterval: keep(intField(0, 30 * 86400)),
   isCallback: keep(flagField([0, 1])),
 });

@@ -4,6 +4,7 @@ import { signalClose } from '../../services/tasks/signal-close.js';
 import { deleteTask, getTask, listTasks } from '../../services/tasks/queries.js';
 import { upsertTask } from '../../services/tasks/upsert.js';
 import { changeTask } from '../../services/tasks/update.js';
+import { v1SignalClosed, v1TaskEcho } from '../../services/results/v1.js';
 import { readBody, validate } from '../body.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
@@ -29,7 +30,7 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = upsertTask(ctx, body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
-    return sendOutcome(c, out);
+    return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
   });
 
   app.get('/task', (c) => {
@@ -49,7 +50,7 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = changeTask(ctx, pathId(c.req.param('id')), body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
-    return sendOutcome(c, out);
+    return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
   });
 
   app.delete('/task/:id', (c) => {
@@ -65,6 +66,6 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = signalClose(ctx, body.value);
     if (out.ok && out.data.taskIds.length) deps.dialer.tasksChanged(out.data.taskIds);
-    return sendOutcome(c, out);
+    return sendOutcome(c, out.ok ? { ...out, data: v1SignalClosed(out.data) } : out);
   });
 }

@@ -1,12 +1,13 @@
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
 import { taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
-import { checkInnerNum } from './upsert.js';
+import { checkInnerNum, checkPollingTarget, SaveRefused } from './upsert.js';
 
 /**
  * PUT /task/{id}: partial update. A non-empty crmId in the body is the lookup key (the URL id is then
  * ignored, as in the original); an omitted crmId is preserved (the Aug 2026 upstream fix). Numbers are
- * not touched.
+ * not touched. A body that sets innerNum or innerNumType must leave the task naming an existing polling when
+ * it is a polling task; a PUT that only pauses or closes is never refused for a polling deleted since.
  */
 export function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFieldValues): Outcome<TaskRow> {
   const fields = { ...input };
@@ -16,13 +17,24 @@ export function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFie
   if (!fields.crmId && urlId === null) return fail('Task id in the URL must be a positive integer', { error: 'TaskNotFound' });
 
   const now = ctx.now();
-  const found = ctx.db.$client
-    .transaction(() => {
-      const task = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : taskById(ctx.db, urlId!);
-      if (task) updateTask(ctx.db, task.id, fields, now);
-      return task;
-    })
-    .immediate();
+  let found;
+  try {
+    found = ctx.db.$client
+      .transaction(() => {
+        const task = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : taskById(ctx.db, urlId!);
+        if (!task) return task;
+        if (fields.innerNum !== undefined || fields.innerNumType !== undefined) {
+          const err = checkPollingTarget(ctx, fields.innerNumType ?? task.innerNumType, fields.innerNum ?? task.innerNum);
+          if (err) throw new SaveRefused(err);
+        }
+        updateTask(ctx.db, task.id, fields, now);
+        return task;
+      })
+      .immediate();
+  } catch (e) {
+    if (e instanceof SaveRefused) return fail(e.message);
+    throw e;
+  }
   if (!found) {
     const what = fields.crmId ? `crmId "${fields.crmId}"` : `id ${urlId}`;
     return fail(`Task with ${what} not found`, { error: 'TaskNotFound' });

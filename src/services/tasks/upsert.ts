@@ -23,6 +23,18 @@ export function checkInnerNum(fields: TaskFieldValues, required: boolean): strin
 }
 
 /**
+ * A polling task dials customers into the survey its innerNum names; one that names no saved polling would
+ * reach no survey, so the save is refused (the original saved it, and its calls went nowhere).
+ */
+export function checkPollingTarget(ctx: ServiceCtx, innerNumType: string, innerNum: string): string | null {
+  if (innerNumType !== 'polling' || pollingExists(ctx, innerNum)) return null;
+  return `Field "innerNum": polling "${innerNum}" does not exist (with innerNumType "polling", innerNum must be the internal id of a saved polling)`;
+}
+
+/** Thrown inside a transaction to roll it back and answer the message. */
+export class SaveRefused extends Error {}
+
+/**
  * POST /task: create or upsert (by non-empty crmId, else by id) and merge the number list, all in one
  * synchronous transaction; on any error nothing is written. [L] rule: a client-supplied id is only a
  * lookup key, new tasks always get the next id.
@@ -41,6 +53,8 @@ export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<Tas
   const now = ctx.now();
   const save = ctx.db.$client.transaction(() => {
     const existing = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : id ? taskById(ctx.db, id) : undefined;
+    const pollingErr = checkPollingTarget(ctx, fields.innerNumType ?? existing?.innerNumType ?? 'exten', fields.innerNum!);
+    if (pollingErr) throw new SaveRefused(pollingErr);
     let taskId: number;
     if (existing) {
       taskId = existing.id;
@@ -57,15 +71,13 @@ export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<Tas
     saved = save.immediate();
   } catch (e) {
     if (e instanceof InvalidNumberList) return fail(numberListMessages(e.check));
+    if (e instanceof SaveRefused) return fail(e.message);
     throw e;
   }
   const { taskId, stats } = saved;
   const warnings = [...check.warnings];
   const row = taskById(ctx.db, taskId)!;
   ctx.log.info({ taskId, crmId: row.crmId, numbers: stats }, 'task saved');
-  if (row.innerNumType === 'polling' && !pollingExists(ctx, row.innerNum)) {
-    warnings.push(`Polling ${row.innerNum} does not exist (innerNum must be the polling's internal id)`);
-  }
   return ok(row, warnings);
 }
 
