@@ -13,12 +13,15 @@
  *   GET  /sim/stats                       channels, events delivered, event-loop lag (DELETE resets the lag)
  *   GET|PUT /sim/config                   {trunkMode, jitterMs, noise, outgoingDefaultRoute}
  *   POST /sim/reset                       forget customer scenarios, agent changes and the call log
+ *   POST /sim/inbound                     body: InboundCallSpec; a caller dials in: Stasis(app,inbound,exten)
+ *   GET  /sim/inbound                     inbound calls placed (answered, ended, by whom)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallRecord } from './call-log.js';
 import type { SimContext } from './context.js';
 import type { ControlHandler } from './http-server.js';
 import type { SimEvent } from './events.js';
+import { placeInboundCall, type InboundCallSpec, type InboundRecord } from './inbound.js';
 import { legOf } from './leg.js';
 import { defaultAgents, type AgentBehaviour, type CustomerScenario, type TrunkMode } from './world.js';
 
@@ -26,6 +29,8 @@ const SCENARIO_KINDS = ['answer', 'noAnswer', 'busy', 'congestion', 'unallocated
 
 export class SimWorld {
   private readonly lag = monitorEventLoopDelay({ resolution: 1 });
+  /** Inbound calls placed with inboundCall(), in order. */
+  readonly inboundCalls: InboundRecord[] = [];
   constructor(private readonly ctx: SimContext) {
     this.lag.enable();
   }
@@ -101,6 +106,10 @@ export class SimWorld {
     if (leg) leg.remoteHangup(cause);
     else this.ctx.engine.destroy(ch, cause);
   }
+  /** A caller dials in: a channel with the caller id enters the app with args ['inbound', exten] (sim/inbound.ts). */
+  inboundCall(spec: InboundCallSpec): InboundRecord {
+    return placeInboundCall(this.ctx.engine, spec, this.inboundCalls);
+  }
   deviceState(name: string): string {
     return this.ctx.devices.state(name);
   }
@@ -128,6 +137,7 @@ export class SimWorld {
     this.config.agents.clear();
     for (const [k, v] of defaultAgents()) this.config.agents.set(k, v);
     this.ctx.engine.callLog.records.length = 0;
+    this.inboundCalls.length = 0;
     this.ctx.devices.refreshAgents();
   }
 }
@@ -150,6 +160,8 @@ export function controlHandler(world: SimWorld): ControlHandler {
         world.hangupFarEnd(key, Number(query.get('cause') ?? b.cause ?? 16));
         return { status: 204 };
       }
+      if (what === 'inbound' && method === 'POST') return { status: 201, body: world.inboundCall(b as unknown as InboundCallSpec) };
+      if (what === 'inbound' && method === 'GET') return { status: 200, body: world.inboundCalls };
       if (method === 'GET' && what === 'stats') return { status: 200, body: world.stats() };
       if (method === 'DELETE' && what === 'stats') return (world.resetStats(), { status: 204 });
       if (what === 'customers' && key) {

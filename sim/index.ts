@@ -9,6 +9,7 @@ import { WorldConfig, type TrunkMode } from './world.js';
 
 export type { CustomerScenario, AgentBehaviour, TrunkMode, DtmfStep } from './world.js';
 export type { CallRecord } from './call-log.js';
+export type { InboundCallSpec, InboundRecord } from './inbound.js';
 export { SimWorld } from './control.js';
 
 export interface SimulatorOptions {

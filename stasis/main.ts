@@ -13,6 +13,7 @@ import { createFfmpegConverter } from '../src/media/ffmpeg.js';
 import { createTts } from '../src/tts/index.js';
 import { connectAri } from './ari/ari-client-port.js';
 import { createDialer } from './dialer/index.js';
+import { createInbound } from './inbound/index.js';
 import { createSurveyRunner } from './survey/index.js';
 
 async function main() {
@@ -34,13 +35,19 @@ async function main() {
   let stopSimulator: (() => Promise<void>) | undefined;
   if (!ariUrl) {
     const { startSimulator } = await import('../sim/index.js');
+    // Any free port unless SIM_PORT is set: on the PBX host Asterisk itself listens on 8088.
     const sim = await startSimulator({
       host: '127.0.0.1',
-      port: config.sim.port,
+      port: config.sim.port ?? 0,
       timeScale: config.sim.timeScale,
       seed: config.sim.seed,
       username: config.ari.username,
       password: config.ari.password,
+    }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
+      const asterisk = config.sim.port === 8088 ? " (most likely by Asterisk's own HTTP server)" : '';
+      const why = e.code === 'EADDRINUSE' ? `is already in use${asterisk}` : 'may not be opened by this user';
+      throw new ConfigError(`SIM_PORT=${config.sim.port}: port ${why}. Unset SIM_PORT to let the built-in simulator take a free port, or set ARI_URL to use Asterisk.`);
     });
     ariUrl = sim.url;
     stopSimulator = () => sim.stop();
@@ -54,9 +61,12 @@ async function main() {
   const tts = createTts(config.tts, config.dataDir, log);
   const ari = await connectAri({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, log });
   const runSurvey = createSurveyRunner({ db, log, clock, tts });
-  const dialer = createDialer({ config, db, log, ari, clock, runSurvey, simulator: Boolean(stopSimulator) });
+  // Inbound polls (Stasis(app,inbound,exten)); the dialer gets a port that does not show it those callers.
+  const inbound = createInbound({ db, log, ari, clock, runSurvey, internalContext: config.dialing.internalContext });
+  const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, simulator: Boolean(stopSimulator) });
   const app = createApp({ config, db, log, dialer, audio: createFfmpegConverter({ ffmpegPath: config.media.ffmpegPath, log }), prompts: tts.preparer });
   const server = await startHttpServer(app, config, log);
+  inbound.start();
   await dialer.start();
   log.info({ url: server.url }, 'autodialer ready');
 
@@ -65,7 +75,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new calls; draining calls in flight');
-    await dialer.stop();
+    await Promise.all([dialer.stop(), inbound.stop(clock.scaled(config.dialing.shutdownDeadlineSeconds * 1000))]);
     await server.close();
     await ari.close();
     await stopSimulator?.();
@@ -79,6 +89,10 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`autodialer failed to start: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`autodialer failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -9,9 +9,12 @@ import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
 import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
 import { audioDocs, audioRoutes } from './routes/audio.js';
+import { clientDocs, clientRoutes } from './routes/clients.js';
+import { inboundDocs, inboundRoutes } from './routes/inbound.js';
 import { pollingDocs, pollingRoutes } from './routes/pollings.js';
 import { resultDocs, resultRoutes } from './routes/results.js';
 import { taskDocs, taskRoutes } from './routes/tasks.js';
+import { uploadXlsDocs, uploadXlsRoutes } from './routes/upload-xls.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -45,8 +48,9 @@ export function createApp(deps: ApiDeps): Hono {
 
   const tooLarge = (max: number) => (c: Context) =>
     sendEnvelope(c, false, [], [tooLargeMessage(max)], 413);
-  // POST /audio streams its body to disk and counts it as it comes (hono's bodyLimit buffers a chunked body
-  // whole to count it); a declared Content-Length over the cap is refused before a byte is read.
+  // POST /audio streams its body to disk and POST /upload-xls reads it under a lower cap of its own, both counting
+  // it as it comes (hono's bodyLimit buffers a chunked body whole to count it); a declared Content-Length over
+  // the cap is refused before a byte is read.
   const uploadLimit = async (c: Context, next: () => Promise<void>) =>
     Number(c.req.header('content-length') ?? 0) > config.http.maxUploadBytes ? tooLarge(config.http.maxUploadBytes)(c) : next();
   const jsonLimit = bodyLimit({ maxSize: config.http.maxBodyBytes, onError: tooLarge(config.http.maxBodyBytes) });
@@ -55,7 +59,8 @@ export function createApp(deps: ApiDeps): Hono {
   app.use('*', (c, next) => {
     const m = c.req.method;
     if (m !== 'POST' && m !== 'PUT' && m !== 'PATCH') return next();
-    return m === 'POST' && c.req.path === `${BASE}/audio` ? uploadLimit(c, next) : jsonLimit(c, next);
+    const streamed = c.req.path === `${BASE}/audio` || c.req.path === `${BASE}/upload-xls`;
+    return m === 'POST' && streamed ? uploadLimit(c, next) : jsonLimit(c, next);
   });
 
   const v1 = new Hono();
@@ -63,6 +68,9 @@ export function createApp(deps: ApiDeps): Hono {
   resultRoutes(v1, deps);
   pollingRoutes(v1, deps);
   audioRoutes(v1, deps);
+  uploadXlsRoutes(v1, deps);
+  clientRoutes(v1, deps);
+  inboundRoutes(v1, deps);
   // The 1C client probes GET /test to check its cookie (the original registered it without a handler).
   v1.get('/test', (c) => sendEnvelope(c, true, []));
   app.route(BASE, v1);
@@ -91,6 +99,9 @@ export function createApp(deps: ApiDeps): Hono {
     ...resultDocs,
     ...pollingDocs,
     ...audioDocs,
+    ...uploadXlsDocs,
+    ...clientDocs,
+    ...inboundDocs,
     { method: 'get', path: '/test', summary: 'Connectivity/auth probe used by the 1C client' },
     { method: 'post', path: LOGIN_PATH, summary: 'MikoPBX admin login (form login, password); sets the session cookie' },
     { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag), memory in MB' },

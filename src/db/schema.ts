@@ -144,3 +144,61 @@ export const audioFiles = sqliteTable(
   },
   (t) => [uniqueIndex('audio_files_name').on(t.name)],
 );
+
+/**
+ * CRM clients (POST /client): looked up by the caller's number on inbound polls. crmId is the CRM's key
+ * (upsert); id is ours and is what phones and properties point to.
+ */
+export const clients = sqliteTable(
+  'clients',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    crmId: text('crmId').notNull(),
+    name: text('name').notNull().default(''),
+  },
+  (t) => [uniqueIndex('clients_crmId').on(t.crmId)],
+);
+
+/** A client's numbers, normalised as task numbers; phoneId (last 10 digits) is what a caller is matched on. */
+export const clientPhones = sqliteTable(
+  'client_phones',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('clientId').notNull(),
+    phoneId: text('phoneId').notNull(),
+    phone: text('phone').notNull(),
+  },
+  (t) => [index('client_phones_phoneId').on(t.phoneId), index('client_phones_client').on(t.clientId)],
+);
+
+/**
+ * A client's properties, the `<KEY>` placeholders of inbound polls, in the order given. `auto` = 1 marks the
+ * NAME row made from the client's name (the CRM gave no NAME), so a later rename updates it.
+ */
+export const clientProperties = sqliteTable(
+  'client_properties',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('clientId').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull().default(''),
+    auto: integer('auto').notNull().default(0),
+  },
+  (t) => [index('client_properties_client').on(t.clientId)],
+);
+
+/**
+ * Numbers callers dial to reach a poll (the original's DialerExtensions): a caller found among the clients
+ * gets okPollingId, anyone else failPollingId; null = such callers are not answered.
+ */
+export const inboundNumbers = sqliteTable(
+  'inbound_numbers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    exten: text('exten').notNull(),
+    name: text('name').notNull().default(''),
+    okPollingId: integer('okPollingId'),
+    failPollingId: integer('failPollingId'),
+  },
+  (t) => [uniqueIndex('inbound_numbers_exten').on(t.exten)],
+);
