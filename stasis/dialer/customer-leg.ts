@@ -52,21 +52,5 @@ export function waitAnswered(session: CallSession, nominalMs: number): Promise<'
   return session.waitFor((e) => (e.type === 'StasisStart' && e.channel.id === session.channelId ? ('answered' as const) : undefined), nominalMs);
 }
 
-/** Resolves when the session is over. */
-export function whenEnded(session: CallSession): Promise<void> {
-  if (session.ended || session.signal.aborted) return Promise.resolve();
-  return new Promise((r) => session.signal.addEventListener('abort', () => r(), { once: true }));
-}
-
-/** Hang up (if still up) and wait, bounded, for the channel to be gone so pacing never overlaps calls. */
-export async function hangupAndWait(session: CallSession, nominalMs = 10_000): Promise<void> {
-  if (session.ended) return;
-  const gone = whenEnded(session);
-  const r = await session.ari.hangup(session.channelId);
-  if (!r.ok && r.error === 'gone') {
-    session.end({ by: 'local' });
-    return;
-  }
-  await Promise.race([gone, session.clock.sleep(nominalMs)]);
-  session.end({ by: 'local' });
-}
+// Shared with inbound calls (stasis/inbound): ending a session is not the dialer's alone.
+export { hangupAndWait, whenEnded } from '../session/ending.js';

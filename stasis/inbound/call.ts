@@ -1,7 +1,7 @@
 import type { Db } from '../../src/db/client.js';
 import type { CallSession } from '../session/call-session.js';
 import type { RunSurvey } from '../survey/types.js';
-import { hangupAndWait, whenEnded } from './hangup.js';
+import { hangupAndWait, whenEnded } from '../session/ending.js';
 import { planInbound } from './lookup.js';
 
 export interface InboundCallDeps {

@@ -5,7 +5,7 @@ import type { AriChannel, AriEvent, AriPort } from '../ari/port.js';
 import { SessionRegistry } from '../session/call-session.js';
 import type { RunSurvey } from '../survey/types.js';
 import { runInboundCall } from './call.js';
-import { hangupAndWait } from './hangup.js';
+import { hangupAndWait } from '../session/ending.js';
 
 export interface InboundDeps {
   db: Db;
