@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type HttpServer } from '../../src/api/server.js';
+import { connect, headerMap, ONE_C_HEADERS, oneCJson, raw, type RawAnswer } from '../e2e/one-c-wire.js';
 import { BASE, REMOTE, testApi } from './helpers.js';
 
 /**
@@ -11,70 +11,6 @@ import { BASE, REMOTE, testApi } from './helpers.js';
  * header; and before every call probes GET /test with it, logging in again on anything but 200.
  * Node's fetch lowercases header names, so the answers are read from node:http's rawHeaders.
  */
-
-interface RawAnswer {
-  status: number;
-  /** Header names exactly as they came over the wire, in order. */
-  rawHeaders: string[];
-  body: string;
-}
-
-/** One request with header names and body bytes exactly as given (Node adds nothing to a header array). */
-function raw(url: string, method: string, path: string, headers: [string, string][], body?: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const bytes = body === undefined ? undefined : Buffer.from(body, 'utf8');
-    const all: [string, string][] = [['Host', new URL(url).host], ...headers];
-    if (bytes) all.push(['Content-Length', String(bytes.length)]);
-    const req = httpRequest(`${url}${path}`, { method, headers: all.flat() as unknown as Record<string, string>, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(bytes);
-  });
-}
-
-/** 1C's ОтветСервера.Заголовки: a Соответствие keyed by the header name exactly as sent. */
-const headerMap = (a: RawAnswer) => {
-  const m = new Map<string, string>();
-  for (let i = 0; i < a.rawHeaders.length; i += 2) m.set(a.rawHeaders[i], a.rawHeaders[i + 1]);
-  return m;
-};
-
-/** What HTTPСоединение puts on every request before the module's own headers. */
-const ONE_C_HEADERS: [string, string][] = [
-  ['User-Agent', '1C+Enterprise/8.3'],
-  ['Accept', '*/*'],
-];
-
-/** 1C's ЗаписьJSON output for a Структура (pretty-printed), written by УстановитьТелоИзСтроки with a UTF-8 BOM. */
-const oneCJson = (v: unknown) => '\uFEFF' + JSON.stringify(v, null, '\t');
-
-/** СоединениеСАТС: the stored TOKEN setting and the dance around it. Returns the cookie for this call, or undefined. */
-async function connect(url: string, settings: { TOKEN?: string }, login: string, password: string, log: string[]): Promise<string | undefined> {
-  if (settings.TOKEN) {
-    const probe = await raw(url, 'GET', `${BASE}/test`, [...ONE_C_HEADERS, ['Cookie', settings.TOKEN]]);
-    log.push(`probe ${probe.status}`);
-    if (probe.status === 200) return settings.TOKEN;
-    settings.TOKEN = undefined;
-  }
-  const answer = await raw(
-    url,
-    'POST',
-    '/admin-cabinet/session/start',
-    [...ONE_C_HEADERS, ['X-Requested-With', 'XMLHttpRequest'], ['Content-Type', 'application/x-www-form-urlencoded']],
-    `&login=${login}&password=${password}&`,
-  );
-  log.push(`login ${answer.status}`);
-  if (answer.status !== 200) return undefined;
-  const session = headerMap(answer).get('Set-Cookie');
-  const result = JSON.parse(answer.body);
-  const error = Array.isArray(result.message) ? undefined : result.message?.error;
-  if (result.success !== true || (error && error.length) || !session) return undefined;
-  settings.TOKEN = session.slice(0, 200); // МИКО_аиНастройки.Значение is a string of at most 200 characters
-  return session; // this first call uses the value as received
-}
 
 /** One API call as МИКО_аиAPI makes it: connect, then the request with the cookie and a BOM-prefixed JSON body. */
 async function call(url: string, settings: { TOKEN?: string }, log: string[], method: string, path: string, body?: unknown) {
