@@ -22,9 +22,16 @@ const SPECIAL_NAMES: Record<string, string> = {
 
 /** "set-cookie" → "Set-Cookie": the spelling web servers (the original's nginx) put on the wire. */
 export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  return SPECIAL_NAMES[lower] ?? lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+  // every response passes here: the few names a service sends are spelled once, not per response
+  let spelled = spellings.get(name);
+  if (spelled === undefined) {
+    const lower = name.toLowerCase();
+    spelled = SPECIAL_NAMES[lower] ?? lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+    if (spellings.size < 1000) spellings.set(name, spelled);
+  }
+  return spelled;
 }
+const spellings = new Map<string, string>();
 
 function canonicalHeaders(h: OutgoingHttpHeaders | OutgoingHttpHeader[]): OutgoingHttpHeaders | OutgoingHttpHeader[] {
   if (Array.isArray(h)) return h.map((v, i) => (i % 2 === 0 && typeof v === 'string' ? canonicalHeaderName(v) : v));
