@@ -1,10 +1,11 @@
 /** Test harness: a simulator plus the real ari-client, recording every event per channel. */
 import ari from 'ari-client';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/index.js';
+import { describeEvent, NOISE } from '../fidelity/describe-event.js';
 
 export type Ev = Record<string, any> & { type: string };
 
-export const NOISE = new Set(['ChannelVarset', 'ChannelDialplan', 'ChannelCallerId', 'ChannelConnectedLine']);
+export { NOISE };
 
 export interface Harness {
   sim: Simulator;
@@ -29,21 +30,8 @@ export async function startHarness(opts: SimulatorOptions = {}, app = 'probe'): 
   };
 }
 
-/** Compact description of an event, as written in observed.md (e.g. "Dial(BUSY)", "ChannelDestroyed(17)"). */
-export function describe(e: Ev): string {
-  switch (e.type) {
-    case 'Dial': return `Dial(${e.dialstatus})`;
-    case 'ChannelStateChange': return `ChannelStateChange(${e.channel.state})`;
-    case 'ChannelDestroyed': return `ChannelDestroyed(${e.cause})`;
-    case 'ChannelHangupRequest': return `ChannelHangupRequest(${e.cause}${e.soft ? ',soft' : ''})`;
-    case 'StasisStart': return `StasisStart(${e.channel.state})`;
-    case 'ChannelDtmfReceived': return `ChannelDtmfReceived(${e.digit})`;
-    case 'PlaybackStarted':
-    case 'PlaybackContinuing':
-    case 'PlaybackFinished': return `${e.type}(${e.playback.state})`;
-    default: return e.type;
-  }
-}
+/** Compact description of an event, as written in observed.md: the one the fidelity suite compares with. */
+export const describe: (e: Ev) => string = describeEvent;
 
 export function channelIdOf(e: Ev): string | undefined {
   if (e.type === 'Dial') return e.peer?.id;
