@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,20 @@ const EnvSchema = z.object({
   DIALER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   DIALER_HTTP_PORT: int(0, 65535).default(8090),
   DIALER_DATA_DIR: z.string().min(1).default('./data'),
+  /** postgres://user:pass@host/db = PostgreSQL (several dialer nodes); unset = SQLite in DIALER_DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^(postgres(ql)?:\/\/.+|[^:]+|:memory:)$/, 'a postgres:// URL, or a SQLite file path').optional(),
+  ),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /** This dialer node's name, unique among the nodes sharing one database (one node per PBX). */
+  DIALER_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (at most 64)').default('local'),
+  /** A node that has not renewed its lease for this long is taken to be dead; a peer takes its calls over. */
+  DIALER_NODE_LEASE_SECONDS: num(2, 3600).default(30),
+  /**
+   * Extensions and queues that live on this node's PBX: only this node dials exten tasks for them. Empty =
+   * every exten task (one PBX). Polling tasks are dialed by every node.
+   */
+  DIALER_NODE_TARGETS: list.default([]),
   DIALER_ADMIN_LOGIN: z.string().min(1).default('admin'),
   DIALER_ADMIN_PASSWORD: optionalString,
   DIALER_API_TOKENS: list.default([]),
@@ -106,6 +121,13 @@ function toConfig(e: z.infer<typeof EnvSchema>) {
       sessionTtlSeconds: e.DIALER_SESSION_TTL_SECONDS,
     },
     dataDir: e.DIALER_DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? join(e.DIALER_DATA_DIR, 'autodialer.sqlite'),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    node: {
+      id: e.DIALER_NODE_ID,
+      leaseSeconds: e.DIALER_NODE_LEASE_SECONDS,
+      targets: e.DIALER_NODE_TARGETS,
+    },
     logLevel: e.DIALER_LOG_LEVEL,
     timezone: e.DIALER_TIMEZONE,
     ari: { url: e.ARI_URL, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },

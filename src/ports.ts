@@ -11,6 +11,8 @@ export interface DialerStatus {
   draining: boolean;
   /** How ARI requests travel: over the event WebSocket (Asterisk 22.4+) or HTTP. */
   ariTransport?: 'websocket' | 'http';
+  /** This dialer node (DIALER_NODE_ID) and its epoch, among the nodes sharing the database. */
+  node?: { id: string; epoch: number };
 }
 
 /** What the API may ask of the dialer. */

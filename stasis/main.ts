@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { openDb, dbFileIn } from '../src/db/client.js';
+import { openDb } from '../src/db/client.js';
 import { createClock } from '../src/clock.js';
 import { createApp } from '../src/api/app.js';
 import { startHttpServer } from '../src/api/server.js';
@@ -29,7 +29,10 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
-  const db = openDb(dbFileIn(config.dataDir));
+  const db = await openDb({ url: config.databaseUrl, poolSize: config.databasePoolSize }).catch((err: Error) => {
+    throw new ConfigError(`DATABASE_URL: cannot open the database (${err.message})`);
+  });
+  log.info({ database: db.label, node: config.node.id }, 'database open');
 
   let ariUrl = config.ari.url;
   let stopSimulator: (() => Promise<void>) | undefined;
@@ -79,7 +82,7 @@ async function main() {
     await server.close();
     await ari.close();
     await stopSimulator?.();
-    db.$client.close();
+    await db.close();
     log.info('stopped');
     log.flush?.();
     process.exit(0);

@@ -15,7 +15,7 @@ import { Pool } from 'undici';
 import { createApp } from '../../src/api/app.js';
 import { startHttpServer } from '../../src/api/server.js';
 import { testConfig } from '../../src/config.js';
-import { openDb } from '../../src/db/client.js';
+import { openSqlite } from '../../src/db/client.js';
 import { idleDialer, noPromptPreparer } from '../../src/ports.js';
 import { phoneIdOf } from '../../src/domain/phone.js';
 
@@ -32,7 +32,8 @@ const numbers = Array.from({ length: N }, (_, i) => String(79000000000 + i));
 async function main() {
   const config = testConfig({ DIALER_DATA_DIR: dir, DIALER_HTTP_HOST: '127.0.0.1', DIALER_HTTP_PORT: '0', DIALER_LOG_LEVEL: 'info' });
   const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
-  const db = openDb(join(dir, 'api.sqlite'));
+  // SQLite: the raw baselines below use its better-sqlite3 connection (db.client) directly
+  const db = openSqlite(join(dir, 'api.sqlite'));
   const app = createApp({ config, db, log, dialer: idleDialer, prompts: noPromptPreparer, audio: { convert: async () => ({ ok: false, message: 'n/a' }) } });
   const server = await startHttpServer(app, config, log);
 
@@ -48,7 +49,7 @@ async function main() {
     apiRuns.push(performance.now() - t0);
     if (!json.result) throw new Error(`POST /task failed: ${JSON.stringify(json)}`);
 
-    const raw = openDb(join(dir, `raw-${run}.sqlite`)).$client;
+    const raw = openSqlite(join(dir, `raw-${run}.sqlite`)).client;
     t0 = performance.now();
     const now = Date.now() / 1000;
     const task = Number(raw.prepare("INSERT INTO tasks (crmId, innerNum) VALUES ('raw', '201')").run().lastInsertRowid);
@@ -67,10 +68,10 @@ async function main() {
   out(`1. POST /task with ${N} numbers (median of 3, request JSON already serialised)`, a1, r1, '≤ 3×', a1 / r1 <= 3);
 
   // ---- 2. GET /results returning 10 000 rows ---------------------------------------------------
-  const since = (db.$client.prepare('SELECT MIN(changeTime) AS t FROM task_results').get() as { t: number }).t;
+  const since = Number(await db.value('SELECT MIN(changeTime) FROM task_results'));
   const api2: number[] = [];
   const raw2: number[] = [];
-  const sel = db.$client.prepare(
+  const sel = db.client.prepare(
     'SELECT id, taskId, phoneId, phone, clientId, linkedId, callFile, result, outDialState, inDialState, state, verboseCallId, cause, params, changeTime, countTry, attemptNumber, timeCallAllow, closeTime, timeOffsetMinutes FROM task_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT 10000',
   );
   for (let i = 0; i < 15; i++) {
@@ -101,7 +102,7 @@ async function main() {
   // Other processes share this machine, so api and bare runs alternate and each reports its best of 3.
   // 3b runs the same while the database changes every millisecond (an active dialer writing rows), so
   // the GET /task/{id} answer cache is invalidated constantly: the uncached path.
-  const touch = db.$client.prepare('UPDATE tasks SET changeTime = ? WHERE id = ?');
+  const touch = db.client.prepare('UPDATE tasks SET changeTime = ? WHERE id = ?');
   const apiR: number[] = [];
   const bareR: number[] = [];
   const busyR: number[] = [];
@@ -122,7 +123,7 @@ async function main() {
 
   bare.close();
   await server.close();
-  db.$client.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -16,7 +16,7 @@ import pino from 'pino';
 import { createClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { openDb } from '../../src/db/client.js';
-import { tasks, taskResults } from '../../src/db/schema.js';
+import type { tasks } from '../../src/db/schema.js';
 import { connectAri } from '../../stasis/ari/ari-client-port.js';
 import type { AriPort } from '../../stasis/ari/port.js';
 import { createDialer } from '../../stasis/dialer/index.js';
@@ -65,7 +65,7 @@ const config = testConfig({
   DIALER_SAFETY_TICK_SECONDS: '60',
   DIALER_RING_TIMEOUT_SECONDS: '600',
 });
-const db = openDb(join(dir, 'bench.sqlite'));
+const db = await openDb(join(dir, 'bench.sqlite'));
 const log = pino({ level: 'silent' });
 const realAri = await connectAri({ url: simUrl, username: 'asterisk', password: 'asterisk', app: 'bench', log });
 
@@ -96,17 +96,23 @@ const dialer = createDialer({ config, db, log, ari, clock: createClock(SCALE), r
 await dialer.start();
 
 function addTask(values: Partial<typeof tasks.$inferInsert>, phones: string[]) {
-  return db.transaction((tx) => {
-    const t = tx.insert(tasks).values({ name: 'bench', ...values }).returning().get();
-    for (const phone of phones) tx.insert(taskResults).values({ taskId: t.id, phone, phoneId: phone.slice(-10), changeTime: 0 }).run();
-    return t;
+  return db.tx(async (q) => {
+    const cols = ['name', ...Object.keys(values)];
+    const id = (await q.value<number>(`INSERT INTO tasks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING id`, [
+      'bench',
+      ...Object.values(values),
+    ]))!;
+    for (const phone of phones) {
+      await q.run('INSERT INTO task_results (taskId, phone, phoneId, changeTime) VALUES (?, ?, ?, 0)', [id, phone, phone.slice(-10)]);
+    }
+    return { id };
   });
 }
-const openRows = (taskId: number) =>
-  (db.$client.prepare('SELECT COUNT(*) AS n FROM task_results WHERE taskId = ? AND closeTime = 0').get(taskId) as { n: number }).n;
-async function waitFor(check: () => boolean, ms: number, what: string) {
+const openRows = async (taskId: number) =>
+  (await db.value<number>('SELECT COUNT(*) FROM task_results WHERE taskId = ? AND closeTime = 0', [taskId])) ?? 0;
+async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string) {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timeout: ${what}`);
     await sleep(5);
   }
@@ -119,7 +125,7 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
   for (const p of phones) await put(`customers/${p}`, { kind: 'answer', hangupAfterMs: 3_600_000 });
   const mark = originates.length;
   // maxCountChannels above 1 so the limit in play is the agent, not the previous call's clean-up.
-  const t = addTask({ innerNum: '201', maxCountChannels: 3 }, phones);
+  const t = await addTask({ innerNum: '201', maxCountChannels: 3 }, phones);
   const delays: number[] = [];
   let seen = mark + 1;
   dialer.tasksChanged([t.id]);
@@ -133,7 +139,10 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
       seen++;
     }
   }, 1);
-  await waitFor(() => openRows(t.id) === 0, 120_000, "agent cycles").catch((e) => { console.log(JSON.stringify(db.$client.prepare("SELECT id, state, result, inDialState FROM task_results WHERE taskId = ? ORDER BY id LIMIT 5").all(t.id)), dialer.status()); throw e; });
+  await waitFor(async () => (await openRows(t.id)) === 0, 120_000, 'agent cycles').catch(async (e) => {
+    console.log(JSON.stringify(await db.all('SELECT id, state, result, inDialState FROM task_results WHERE taskId = ? ORDER BY id LIMIT 5', [t.id])), dialer.status());
+    throw e;
+  });
   clearInterval(poll);
   while (originates.length > seen) {
     const o = originates[seen++]!;
@@ -150,7 +159,7 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
   const rssBefore = process.memoryUsage().rss;
   const mark = originates.length;
   const t0 = performance.now();
-  const t = addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: CALLS }, phones);
+  const t = await addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: CALLS }, phones);
   const hb = monitorEventLoopDelay({ resolution: 1 });
   hb.enable();
   dialer.tasksChanged([t.id]);
@@ -167,22 +176,22 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
   console.log(`   event-loop lag while originating them: p50=${f(hb.percentile(50) / 1e6)} ms p99=${f(hb.percentile(99) / 1e6)} ms`);
   const rss = process.memoryUsage().rss;
   console.log(`2a. burst originate rate: ${CALLS} originates in ${f(burstMs)} ms = ${Math.round((CALLS / burstMs) * 1000)}/s`);
-  for (const r of db.$client.prepare('SELECT callFile FROM task_results WHERE taskId = ? AND closeTime = 0').all(t.id) as { callFile: string }[])
-    void ari.hangup(r.callFile);
+  for (const callFile of await db.values<string>('SELECT callFile FROM task_results WHERE taskId = ? AND closeTime = 0', [t.id]))
+    void ari.hangup(callFile);
   console.log(
     `3. with ${inFlight} calls in flight: event-loop lag p50=${f(h.percentile(50) / 1e6)} ms p99=${f(h.percentile(99) / 1e6)} ms max=${f(h.max / 1e6)} ms; RSS=${Math.round(rss / 1048576)} MiB (+${Math.round((rss - rssBefore) / 1048576)} MiB)`,
   );
-  await waitFor(() => openRows(t.id) === 0, 60_000, 'burst calls end');
+  await waitFor(async () => (await openRows(t.id)) === 0, 60_000, 'burst calls end');
 }
 
 // --- 2b. sustained originate rate: busy numbers end at once, maxCountChannels keeps refilling ------
 {
   const phones = Array.from({ length: SUSTAIN }, (_, i) => `7933${String(i).padStart(6, '0')}2`);
   const mark = originates.length;
-  const t = addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: 200 }, phones);
+  const t = await addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: 200 }, phones);
   const t0 = performance.now();
   dialer.tasksChanged([t.id]);
-  await waitFor(() => openRows(t.id) === 0, 300_000, 'sustained');
+  await waitFor(async () => (await openRows(t.id)) === 0, 300_000, 'sustained');
   const ms = performance.now() - t0;
   const n = originates.length - mark;
   console.log(`2b. sustained originate rate (200 in flight, calls end at once, no rate limit): ${n} calls in ${f(ms)} ms = ${Math.round((n / ms) * 1000)}/s (target ≥ 200/s)`);
@@ -191,6 +200,6 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
 await dialer.stop();
 await realAri.close();
 sim.kill('SIGTERM');
-db.$client.close();
+await db.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

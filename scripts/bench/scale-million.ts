@@ -10,7 +10,7 @@ import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dbFileIn, openDb } from '../../src/db/client.js';
+import { dbFileIn, openDb, openSqlite } from '../../src/db/client.js';
 import { api, freePort, ROOT, serviceBundle, sleep, startFlags, startService } from '../../test/faults/harness/service.js';
 import { startSimulator } from '../../sim/index.js';
 import { closeFirstRows, storeNumbers, timeSelection, type SelectionTimes } from './scale-lib.js';
@@ -36,35 +36,35 @@ const ms = (x: number) => `${x.toFixed(3)} ms`;
 const show = (what: string, s: SelectionTimes) => out(`${what.padEnd(58)} n=${s.samples}  p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'autodialer-scale-'));
-const db = openDb(dbFileIn(dir));
+const db = openSqlite(dbFileIn(dir));
 out(`=== scale: ${tasks} tasks x ${perTask} numbers = ${tasks * perTask} numbers (data dir ${dir}) ===`);
 
 let t0 = performance.now();
-const ids = storeNumbers(db, dir, tasks, perTask, (i, took) => {
+const ids = await storeNumbers(db, dir, tasks, perTask, (i, took) => {
   if ((i + 1) % Math.max(1, Math.floor(tasks / 10)) === 0) out(`  stored ${(i + 1) * perTask} numbers (last batch ${took.toFixed(0)} ms)`);
 });
 const storeMs = performance.now() - t0;
-const rows = (db.$client.prepare('SELECT COUNT(*) AS n FROM task_results').get() as { n: number }).n;
+const rows = Number(await db.value('SELECT COUNT(*) FROM task_results'));
 out(`stored ${rows} rows through POST /task's service in ${(storeMs / 1000).toFixed(1)} s (${Math.round(rows / (storeMs / 1000))} numbers/s)`);
 
-show('selection, first task, fresh (claim each pick)', timeSelection(db, ids[0]!, 2000));
+show('selection, first task, fresh (claim each pick)', await timeSelection(db, ids[0]!, 2000));
 const mid = ids[Math.floor(ids.length / 2)]!;
-closeFirstRows(db, mid, Math.max(0, perTask - 1000));
-show(`selection, middle task, first ${Math.max(0, perTask - 1000)} rows already dialed`, timeSelection(db, mid, 500));
-show('selection, last task, every client busy (rows skipped)', timeSelection(db, ids[ids.length - 1]!, 500, true));
+await closeFirstRows(db, mid, Math.max(0, perTask - 1000));
+show(`selection, middle task, first ${Math.max(0, perTask - 1000)} rows already dialed`, await timeSelection(db, mid, 500));
+show('selection, last task, every client busy (rows skipped)', await timeSelection(db, ids[ids.length - 1]!, 500, true));
 // One scheduler pass over every open task: one selection per task.
 const pass: number[] = [];
 for (let r = 0; r < 20; r++) {
   t0 = performance.now();
-  for (const id of ids) timeSelection(db, id, 1);
+  for (const id of ids) await timeSelection(db, id, 1);
   pass.push(performance.now() - t0);
 }
 pass.sort((a, b) => a - b);
 out(`${'a scheduler pass: select + claim once in each of the tasks'.padEnd(58)} n=20  p50 ${ms(pass[10]!)}  p99 ${ms(pass[19]!)}`);
 // Leave the database as a campaign would be: bench claims undone.
-db.$client.prepare(`UPDATE task_results SET state = 'CreateTask', callFile = NULL, originatedAt = NULL WHERE callFile LIKE 'bench-%'`).run();
-db.$client.pragma('wal_checkpoint(TRUNCATE)');
-db.$client.close();
+await db.run(`UPDATE task_results SET state = 'CreateTask', callFile = NULL, originatedAt = NULL, node = NULL, epoch = NULL, inCall = 0 WHERE callFile LIKE 'bench-%'`);
+db.client.pragma('wal_checkpoint(TRUNCATE)'); // SQLite: the service starts on a checkpointed file
+await db.close();
 
 // --- RSS of the running service on this database ---------------------------------------------
 const rssMb = (pid: number) => {
@@ -117,9 +117,9 @@ const health = (await fetch(`${svc.url}/health`).then((r) => r.json())) as { dia
 svc.child.kill('SIGTERM');
 await svc.exited;
 await sim.stop();
-const check = openDb(dbFileIn(dir));
-const dialed = (check.$client.prepare(`SELECT COUNT(*) AS n FROM task_results WHERE callFile IS NOT NULL`).get() as { n: number }).n;
-check.$client.close();
+const check = await openDb(dbFileIn(dir));
+const dialed = Number(await check.value(`SELECT COUNT(*) FROM task_results WHERE callFile IS NOT NULL`));
+await check.close();
 out(`service RSS (node ${entry.map((a) => a.replace(ROOT, '')).join(' ')}${values['node-flags'] === undefined && !values.tsx ? ' = npm start' : ''}; simulator in the bench process; ${rows} rows):`);
 out(`  after start ${afterStart.toFixed(1)} MB${values.env.length ? ` (env ${values.env.join(' ')})` : ''}`);
 out(`  dialing, ${seconds} s: p50 ${dialing.p50.toFixed(1)} MB, max ${dialing.max.toFixed(1)} MB   at the peak: ${dialing.peak}`);

@@ -75,10 +75,10 @@ export function createApp(deps: ApiDeps): Hono {
   v1.get('/test', (c) => sendEnvelope(c, true, []));
   app.route(BASE, v1);
 
-  app.get('/health', (c) => {
+  app.get('/health', async (c) => {
     let dbOk = true;
     try {
-      deps.db.$client.prepare('SELECT 1').get();
+      await deps.db.value('SELECT 1');
     } catch {
       dbOk = false;
     }

@@ -29,12 +29,19 @@ export const flagField = (values: readonly number[]) =>
     z.literal(values as number[], { error: `must be one of ${values.join(', ')}` }).optional(),
   );
 
+/**
+ * Text with no NUL character: PostgreSQL's text cannot hold one, so it is refused on SQLite too, naming the field,
+ * rather than stored by one database and failing on the other.
+ */
+export const NO_NUL = { error: 'must not contain the NUL character' };
+export const hasNoNul = (s: string) => !s.includes('\u0000');
+
 /** Text from a string or a number (CRMs send ids either way). */
 export const textField = (max = 1000) =>
   z
     .union([z.string(), z.number()], { error: 'must be a string or a number' })
     .transform((v) => String(v))
-    .pipe(z.string().max(max, { error: `must be at most ${max} characters` }));
+    .pipe(z.string().max(max, { error: `must be at most ${max} characters` }).refine(hasNoNul, NO_NUL));
 
 /** JSON null means "keep the stored value" (the original's `$data[col] ?? $old`). */
 export const keep = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);

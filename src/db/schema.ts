@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -58,6 +59,14 @@ export const taskResults = sqliteTable(
     originatedAt: real('originatedAt'),
     /** 1 = the CRM removed the number (re-POST) while this call was up: the call is recorded, never retried. */
     removed: integer('removed').notNull().default(0),
+    /** The node that claimed the row and its epoch then (the fencing token); null while the row waits. */
+    node: text('node'),
+    epoch: integer('epoch'),
+    /**
+     * 1 from the claim until the node has the call's channels gone, which may be after the row got its result
+     * (hang-up, a survey's transfer to an agent): every node counts these against the task's maxCountChannels.
+     */
+    inCall: integer('inCall').notNull().default(0),
   },
   (t) => [
     index('task_results_pick').on(t.taskId, t.closeTime, t.state, t.id),
@@ -66,6 +75,12 @@ export const taskResults = sqliteTable(
     index('task_results_callFile').on(t.callFile),
     index('task_results_client').on(t.taskId, t.clientId),
     index('task_results_open').on(t.closeTime, t.state),
+    // calls in flight (few among millions): each claim counts a task's, each lease renewal looks for orphans
+    index('task_results_inflight').on(t.taskId, t.node).where(sql`inCall = 1`),
+    // numbers waiting for a later retry time: the scheduler's wake-up timer asks for the earliest
+    index('task_results_waiting')
+      .on(t.taskId, t.timeCallAllow)
+      .where(sql`closeTime = 0 AND state = 'CreateTask'`),
   ],
 );
 
@@ -202,3 +217,15 @@ export const inboundNumbers = sqliteTable(
   },
   (t) => [uniqueIndex('inbound_numbers_exten').on(t.exten)],
 );
+
+/**
+ * Dialer nodes, one per PBX, sharing the campaigns. A node holds a lease it renews; `epoch` grows each time
+ * the node (re)starts or a peer takes its rows over, so a node that comes back late writes nothing it lost.
+ */
+export const nodes = sqliteTable('nodes', {
+  id: text('id').primaryKey(),
+  epoch: integer('epoch').notNull().default(0),
+  leaseUntil: real('leaseUntil').notNull().default(0),
+  startedAt: real('startedAt').notNull().default(0),
+  host: text('host').notNull().default(''),
+});

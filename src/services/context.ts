@@ -26,23 +26,9 @@ export const fail = (messages: string | string[], data?: unknown): Outcome<never
   data,
 });
 
-/** Prepared statements are compiled once per connection and reused (hot paths: task merge, results). */
-const cache = new WeakMap<object, Map<string, unknown>>();
-export function stmt<S>(db: Db, key: string, make: () => S): S {
-  let m = cache.get(db.$client);
-  if (!m) cache.set(db.$client, (m = new Map()));
-  let s = m.get(key) as S | undefined;
-  if (!s) m.set(key, (s = make()));
-  return s;
-}
-
 /**
- * A number that changes whenever the database may have changed: PRAGMA data_version moves on commits
- * by other connections (other processes too), total_changes() on writes through this connection.
- * Lets hot read paths reuse a result until anything at all is written.
+ * A token that changes whenever the database may have changed (commits by other connections and processes
+ * too), or undefined where the engine cannot tell cheaply (PostgreSQL: other nodes write): then hot read
+ * paths must not reuse an earlier result.
  */
-export function dbVersion(db: Db): string {
-  const s = stmt(db, 'dbVersion', () => db.$client.prepare('SELECT total_changes() AS c'));
-  const v = stmt(db, 'dataVersion', () => db.$client.prepare('PRAGMA data_version').pluck());
-  return `${v.get() as number}:${(s.get() as { c: number }).c}`;
-}
+export const dbVersion = (db: Db): string | undefined => db.version();

@@ -19,7 +19,8 @@ export async function connectAgent(
   call: CallEntry,
   target: string,
   phone: string,
-  onBridged: () => void = () => {},
+  /** Awaited (e.g. a row write) before the call goes on; who hangs up first is followed meanwhile. */
+  onBridged: () => void | Promise<void> = () => {},
 ): Promise<AgentOutcome> {
   const { ari, config } = core;
   const agentId = `${customer.channelId}-agent`;
@@ -73,7 +74,12 @@ export async function connectAgent(
     if (made.ok) void ari.destroyBridge(bridgeId);
     return { kind: 'agent-failed', inDialState: 'ANSWER' };
   }
-  onBridged();
+  // Who hangs up first is followed from now on, not only once onBridged's write is done.
+  const who = Promise.race([
+    whenEnded(customer).then(() => 'client' as const),
+    whenEnded(agent).then(() => 'agent' as const),
+  ]);
+  await onBridged();
   // The call stops counting as pending only once a fresh read shows its agent busy: the cached free count
   // may lag behind, and using it with this call no longer pending would start one call too many.
   void core.agents.reread(target).then(() => {
@@ -81,13 +87,10 @@ export async function connectAgent(
     core.kick();
   });
 
-  const who = await Promise.race([
-    whenEnded(customer).then(() => 'client' as const),
-    whenEnded(agent).then(() => 'agent' as const),
-  ]);
+  const hungUpFirst = await who;
   await Promise.all([hangupAndWait(customer), hangupAndWait(agent)]);
   if (made.ok) void ari.destroyBridge(bridgeId); // clean-up only: the call is over
-  return { kind: 'talked', hungUpFirst: who };
+  return { kind: 'talked', hungUpFirst };
 }
 
 function agentFailStatus(ev: LegEvidence): string {

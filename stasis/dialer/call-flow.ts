@@ -1,5 +1,6 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
 import { markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import type { AriChannel, AriResult } from '../ari/port.js';
 import type { CallSession } from '../session/call-session.js';
 import { connectAgent } from './agent-connect.js';
 import type { CallEntry } from './book.js';
@@ -7,13 +8,14 @@ import { classifyUnanswered } from './classify.js';
 import type { DialerCore } from './core.js';
 import { LegEvidence, hangupAndWait, waitAnswered, whenEnded } from './customer-leg.js';
 import { finish, trail } from './record.js';
+import { sendOrderOf } from './send-order.js';
 
 /** Nominal margin over the ring timeout Asterisk applies, before we stop waiting ourselves. */
 const RING_GUARD_MS = 30_000;
 
 /**
  * One attempt from originate to recorded result. The row is already claimed (CreateCallFile + channel id +
- * originatedAt) and the call is in the book. Never throws.
+ * owner; originatedAt is written here, right before the originate) and the call is in the book.
  */
 export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry): Promise<void> {
   const { ari, config } = core;
@@ -26,33 +28,56 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   // Marked sent only once a connection is free for it, right before it goes out (see slots.ts).
   await core.originateSlots.acquire();
   if (!core.alive()) return core.originateSlots.release(); // halted: a crash sends and writes nothing
-  // Disconnected (or the session was ended by a reconciliation meanwhile): the events of this call could be
-  // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
-  if (core.draining() || !core.connected() || session.ended || !markOriginateSent(core.db, row.id, core.nowSec())) {
-    core.originateSlots.release();
-    session.end({ by: 'local' });
-    // Never sent: stopping, disconnected, the task was paused, or the row was closed / removed meanwhile
-    // (signal-close, re-POST).
-    releaseAttempt(core.db, row.id, core.nowSec());
-    return;
+  const place = sendOrderOf(core).take();
+  let answered: Promise<'answered' | 'timeout' | 'gone'>;
+  let sent: Promise<AriResult<AriChannel>>;
+  try {
+    // Disconnected (or the session was ended by a reconciliation meanwhile): the events of this call could be
+    // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
+    const sendable = () => !core.draining() && core.connected() && !session.ended;
+    let marked: boolean;
+    try {
+      // Written, and the write awaited, before the request goes out: after a crash the row is known as maybe
+      // rung. Then wait for the calls claimed before this one to be sent (see send-order.ts).
+      marked = sendable() && (await markOriginateSent(core.db, row.id, core.nowSec(), core.owner()));
+      await place.turn;
+    } catch (err) {
+      core.originateSlots.release();
+      throw err;
+    }
+    // The write took a moment in which the dialer may have been halted, stopped or disconnected, or the session
+    // ended by a reconciliation: look again before sending.
+    if (!core.alive()) return core.originateSlots.release(); // a crash right after the write: the row stays maybe rung
+    if (!marked || !sendable()) {
+      core.originateSlots.release();
+      place.leave();
+      session.end({ by: 'local' });
+      // Never sent: stopping, disconnected, the task was paused, or the row was closed / removed / taken over
+      // meanwhile (signal-close, re-POST, a peer node).
+      await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
+      return;
+    }
+    // The ring guard starts now, not before the wait for a slot (the evidence listener above is older).
+    answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
+    sent = ari
+      .originate({
+        channelId: call.channelId,
+        endpoint,
+        callerId: config.dialing.callerId || undefined,
+        formats: config.dialing.originateFormats || undefined,
+        timeoutSec: ringSec,
+        variables: {
+          AUTODIALER_TASK_ID: String(task.id),
+          AUTODIALER_ROW_ID: String(row.id),
+          AUTODIALER_ATTEMPT: String(row.attemptNumber),
+          OFF_ANSWER_SUB: '1',
+        },
+      })
+      .finally(() => core.originateSlots.release());
+  } finally {
+    place.leave(); // the request is on its way (or will never be): the next call may send
   }
-  // The ring guard starts now, not before the wait for a slot (the evidence listener above is older).
-  const answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
-  const r = await ari
-    .originate({
-      channelId: call.channelId,
-      endpoint,
-      callerId: config.dialing.callerId || undefined,
-      formats: config.dialing.originateFormats || undefined,
-      timeoutSec: ringSec,
-      variables: {
-        AUTODIALER_TASK_ID: String(task.id),
-        AUTODIALER_ROW_ID: String(row.id),
-        AUTODIALER_ATTEMPT: String(row.attemptNumber),
-        OFF_ANSWER_SUB: '1',
-      },
-    })
-    .finally(() => core.originateSlots.release());
+  const r = await sent;
   if (r.ok || r.error === 'gone' || r.status > 0) call.originateAnsweredAt = performance.now();
   if (r.ok) core.refusals.forget(row.id);
   if (!r.ok && r.error === 'failed') {
@@ -62,7 +87,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       // number is sent until Asterisk answers as ready (a resynchronisation). A 500 that persists (an
       // endpoint whose technology does not exist) becomes FAIL_ROUTE below after a few such rounds.
       session.end({ by: 'local' });
-      if (core.alive()) releaseAttempt(core.db, row.id, core.nowSec());
+      if (core.alive()) await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
       core.log.warn({ rowId: row.id, status: r.status, message: r.message }, 'Asterisk did not dial (not ready); number put back');
       core.asteriskNotReady();
       return;
@@ -76,7 +101,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
         session.end({ by: 'local' });
         // With an HTTP error Asterisk refused the call; without an answer (timeout) it may have rung the
         // customer, so the number is not tried again automatically.
-        finish(
+        await finish(
           core,
           row.id,
           refusedAsNoRoute(r.status) ? ResultCode.FAIL_ROUTE : ResultCode.FAIL,
@@ -116,7 +141,7 @@ export async function followCustomer(
   if (a !== 'answered') {
     if (a === 'timeout') await hangupAndWait(session);
     const c = classifyUnanswered(ev);
-    finish(
+    await finish(
       core,
       row.id,
       c.result,
@@ -126,7 +151,7 @@ export async function followCustomer(
     return;
   }
 
-  trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
+  await trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
   // The linkedid of a call we originate is the id we gave its first channel (Asterisk 22; a channel's linkedid is
   // the uniqueid of the call's oldest channel): no request, and no null when the customer hangs up at once.
   // The log call id ([C-…], what an admin greps Asterisk's log for) exists on the channel that ran the outbound
@@ -137,7 +162,7 @@ export async function followCustomer(
     linkedId: session.channelId,
     verboseCallId: callid.ok && callid.value ? callid.value : null,
   };
-  if (ids.linkedId || ids.verboseCallId) trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
+  if (ids.linkedId || ids.verboseCallId) await trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
 
   if (task.innerNumType === 'polling') await pollingFlow(core, task, row, call, session, ev, ids);
   else await agentFlow(core, row, call, session, ev);
@@ -152,7 +177,7 @@ async function pollingFlow(
   ev: LegEvidence,
   ids: { linkedId: string | null; verboseCallId: string | null },
 ) {
-  trail(core, row.id, { state: RowState.EVENT_POLLING });
+  await trail(core, row.id, { state: RowState.EVENT_POLLING });
   let params: Record<string, unknown> = {};
   try {
     const p = row.params ? JSON.parse(row.params) : {};
@@ -177,13 +202,13 @@ async function pollingFlow(
     });
 
   if (outcome.result === 'SUCCESS_POLLING') {
-    finish(core, row.id, ResultCode.SUCCESS_POLLING, { state: RowState.EVENT_POLLING_END });
+    await finish(core, row.id, ResultCode.SUCCESS_POLLING, { state: RowState.EVENT_POLLING_END });
     if (outcome.dial && !session.ended) {
       const target = outcome.dial.replace(/\D/g, '');
       if (target) await connectAgent(core, session, call, target, row.phone);
     }
   } else {
-    finish(core, row.id, ResultCode.FAIL_POLLING, {
+    await finish(core, row.id, ResultCode.FAIL_POLLING, {
       state: RowState.END_CALL,
       hangupCause: session.ended?.cause ?? ev.cause ?? null,
       cause: session.ended?.causeText ?? ev.causeText ?? null,
@@ -205,7 +230,7 @@ async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, ses
   const free = read.status === 'ok' ? read.free : read.status === 'failed' ? (core.agents.known(target) ?? 1) : 0;
   if (session.ended) {
     // The customer left before we could ring anyone: the agent was never involved.
-    finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
+    await finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
       state: RowState.END_CALL,
       hangupCause: ev.cause ?? null,
       cause: ev.causeText ?? null,
@@ -213,30 +238,30 @@ async function agentFlow(core: DialerCore, row: AttemptRow, call: CallEntry, ses
     return;
   }
   if (!free) {
-    finish(core, row.id, ResultCode.FAIL_USER_BUSY, { state: RowState.ALL_USER_BUSY });
+    await finish(core, row.id, ResultCode.FAIL_USER_BUSY, { state: RowState.ALL_USER_BUSY });
     await hangupAndWait(session);
     return;
   }
-  trail(core, row.id, { state: RowState.START_DIAL });
+  await trail(core, row.id, { state: RowState.START_DIAL });
   // inDialState ANSWER as soon as the agent talks: a restart can then tell a connected call from a failed one.
   const o = await connectAgent(core, session, call, target, row.phone, () =>
     trail(core, row.id, { state: RowState.START_DIAL, inDialState: 'ANSWER' }),
   );
   switch (o.kind) {
     case 'client-gone':
-      finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
+      await finish(core, row.id, ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER, {
         state: RowState.END_CALL,
         hangupCause: ev.cause ?? null,
         cause: ev.causeText ?? null,
       });
       break;
     case 'agent-failed':
-      finish(core, row.id, ResultCode.FAIL_USER_NO_ANSWER, { state: RowState.END_DIAL, inDialState: o.inDialState });
+      await finish(core, row.id, ResultCode.FAIL_USER_NO_ANSWER, { state: RowState.END_DIAL, inDialState: o.inDialState });
       await hangupAndWait(session);
       break;
     case 'talked':
       // Cut by our own shutdown deadline: neither party hung up, so neither *_H code would be true.
-      finish(core, row.id, call.cutAtShutdown ? ResultCode.SUCCESS : o.hungUpFirst === 'client' ? ResultCode.SUCCESS_CLIENT_H : ResultCode.SUCCESS_USER_H, {
+      await finish(core, row.id, call.cutAtShutdown ? ResultCode.SUCCESS : o.hungUpFirst === 'client' ? ResultCode.SUCCESS_CLIENT_H : ResultCode.SUCCESS_USER_H, {
         state: RowState.END_CALL,
         inDialState: 'ANSWER',
         hangupCause: ev.cause ?? null,

@@ -3,6 +3,7 @@ import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DialerControl } from '../../src/ports.js';
+import type { Owner } from '../../src/services/attempts/index.js';
 import type { AriPort } from '../ari/port.js';
 import type { SessionRegistry } from '../session/call-session.js';
 import type { RunSurvey } from '../survey/types.js';
@@ -41,6 +42,10 @@ export interface DialerCore extends Omit<DialerDeps, 'simulator'> {
   /** Re-evaluate tasks soon (coalesced). */
   kick(): void;
   nowSec(): number;
+  /** This node and its current epoch: stamped on every row it claims, and the fence of every write to it. */
+  owner(): Owner;
+  /** Whether this node dials exten tasks for this extension / queue (DIALER_NODE_TARGETS; empty = all). */
+  servesTarget(target: string): boolean;
   /** Retry time for a task's tryInterval, scaled by DIALER_TIME_SCALE. */
   retryAt(tryIntervalSec: number): number;
   /** False after halt(): nothing may be written any more. */

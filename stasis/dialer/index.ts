@@ -1,9 +1,11 @@
 import type { DialerStatus } from '../../src/ports.js';
+import { endLease } from '../../src/services/nodes/index.js';
 import type { AriPort } from '../ari/port.js';
 import { SessionRegistry } from '../session/call-session.js';
 import { AgentAvailability } from './agents.js';
 import { CallBook } from './book.js';
 import type { Dialer, DialerCore, DialerDeps } from './core.js';
+import { NodeLease } from './node-lease.js';
 import { reconcile } from './reconcile.js';
 import { Scheduler } from './scheduler.js';
 import { drain } from './shutdown.js';
@@ -42,6 +44,7 @@ export function createDialer(deps: DialerDeps): Dialer {
     utilityEndpoint: config.dialing.utilityEndpoint,
     onChange: () => scheduler.kick(),
   });
+  const targets = new Set(config.node.targets);
   const core: DialerCore = {
     config,
     db: deps.db,
@@ -54,6 +57,8 @@ export function createDialer(deps: DialerDeps): Dialer {
     agents,
     kick: () => scheduler.kick(),
     nowSec: () => clock.now() / 1000,
+    owner: () => lease.owner,
+    servesTarget: (t) => targets.size === 0 || targets.has(t),
     retryAt: (tryIntervalSec) => Math.ceil((clock.now() + clock.scaled(tryIntervalSec * 1000)) / 1000),
     alive: () => !halted,
     draining: () => draining,
@@ -63,6 +68,33 @@ export function createDialer(deps: DialerDeps): Dialer {
     asteriskNotReady,
   };
   scheduler = new Scheduler(core);
+  const lease = new NodeLease(core, () => void leaseLost());
+  scheduler.onLeaseLost = () => void leaseLost();
+
+  /**
+   * Our lease ran out (the database was unreachable, or the process stalled, for longer than the lease):
+   * peers may have taken our rows over. Stop dialing, register again (a new epoch: rows still ours are
+   * re-stamped, rows taken over stay the peer's), and resynchronise before dialing again. Calls in flight go
+   * on; the writes of those whose rows were taken over change nothing.
+   */
+  let reregistering: Promise<void> | undefined;
+  function leaseLost(): Promise<void> {
+    if (reregistering || halted || draining) return reregistering ?? Promise.resolve();
+    scheduler.enabled = false;
+    reregistering = (async () => {
+      for (let delay = 500; !halted && !draining; delay = Math.min(delay * 2, 10_000)) {
+        try {
+          await lease.register();
+          if (connected) await resync();
+          return;
+        } catch (err) {
+          log.error({ err }, 'registering the node again failed; retrying');
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    })().finally(() => (reregistering = undefined));
+    return reregistering;
+  }
 
   /**
    * An originate was refused because Asterisk is not ready (it shuts down with the event socket still up, or
@@ -100,18 +132,26 @@ export function createDialer(deps: DialerDeps): Dialer {
   }
 
   return {
-    tasksChanged: () => scheduler.kick(),
+    tasksChanged: () => {
+      scheduler.kick();
+      // other nodes sharing the database (PostgreSQL) hear it too; a no-op on SQLite
+      void deps.db.notify(TASKS_CHANNEL).catch((err: unknown) => log.warn({ err }, 'could not notify other nodes'));
+    },
     status: (): DialerStatus => ({
       ari: connected ? 'connected' : 'disconnected',
       simulator: deps.simulator,
       callsInFlight: book.size,
       draining,
       ariTransport: deps.ari.restTransport,
+      node: { id: lease.owner.node, epoch: lease.owner.epoch },
     }),
 
     async start() {
       if (started) return;
       started = true;
+      await lease.register();
+      lease.start();
+      await deps.db.listen(TASKS_CHANNEL, () => scheduler.kick());
       offs.push(
         ari.onEvent((e) => {
           if (halted) return;
@@ -162,12 +202,15 @@ export function createDialer(deps: DialerDeps): Dialer {
       clearInterval(safetyTimer);
       clearTimeout(notReadyTimer);
       await drain(core, clock.scaled(deadlineSeconds * 1000));
+      lease.stop();
+      await endLease(deps.db, lease.owner).catch((err: unknown) => log.warn({ err }, 'could not end the node lease'));
       await agents.close();
       for (const off of offs.splice(0)) off();
     },
 
     halt() {
       halted = true;
+      lease.stop();
       scheduler.stop();
       clearInterval(safetyTimer);
       clearTimeout(notReadyTimer);
@@ -176,6 +219,9 @@ export function createDialer(deps: DialerDeps): Dialer {
     },
   };
 }
+
+/** NOTIFY channel on which any node tells every node that tasks or numbers changed. */
+const TASKS_CHANNEL = 'autodialer_tasks';
 
 /** Real milliseconds without originates after Asterisk said it is not ready, before asking it again. */
 const NOT_READY_PAUSE_MS = 1000;

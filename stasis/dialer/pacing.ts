@@ -77,4 +77,9 @@ export class RateLimiter {
     }
     return Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
   }
+  /** Return tokens taken but not used (fewer rows were claimable than hoped). */
+  giveBack(n: number): void {
+    if (this.perSecond <= 0 || n <= 0) return;
+    this.tokens = Math.min(Math.max(1, this.perSecond), this.tokens + n);
+  }
 }

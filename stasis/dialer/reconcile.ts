@@ -1,5 +1,5 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { claimedOpenAttempts, getAttempt, getTask, releaseAttempt, type AttemptRow } from '../../src/services/attempts/index.js';
+import { claimedOpenAttempts, endCall, getAttempt, getTask, lingeringCalls, releaseAttempt, type AttemptRow } from '../../src/services/attempts/index.js';
 import type { AriChannel } from '../ari/port.js';
 import type { CallEntry } from './book.js';
 import { followCustomer } from './call-flow.js';
@@ -42,21 +42,28 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
     }
   }
 
-  for (const row of claimedOpenAttempts(core.db)) {
+  // this node's rows only (registration re-stamped those of its earlier runs); other nodes' are theirs
+  for (const row of await claimedOpenAttempts(core.db, core.owner().node)) {
     if (core.book.has(row.id)) continue;
     if (row.originatedAt === null || !row.callFile) {
-      releaseAttempt(core.db, row.id, core.nowSec());
+      await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
       core.log.info({ rowId: row.id }, 'reconcile: originate never sent, number is ready again');
       continue;
     }
     const ch = alive.get(row.callFile);
     if (ch) {
-      adopt(core, row, ch.state);
+      await adopt(core, row, ch.state);
     } else {
       const r = evidenceResult(row);
-      finish(core, row.id, r.result, { state: r.state, cause: row.cause ?? 'channel gone after restart' });
+      await finish(core, row.id, r.result, { state: r.state, cause: row.cause ?? 'channel gone after restart' });
       core.log.info({ rowId: row.id, result: r.result }, 'reconcile: channel gone, recorded');
     }
+  }
+
+  // Calls of ours whose rows have their result but that were still up when we stopped: their channels, if any
+  // are left, are hung up below; they count no more.
+  for (const row of await lingeringCalls(core.db, core.owner().node)) {
+    if (!core.book.has(row.id)) await endCall(core.db, row.id, core.owner());
   }
 
   // Agent legs (an adopted call is never re-bridged) and utility channels left by an earlier run or before
@@ -64,7 +71,7 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
   // provably ours: another dialer or application on the same PBX may use ids that look like ours.
   core.agents.forgetUtilityChannel();
   for (const ch of alive.values()) {
-    if (core.registry.get(ch.id) || !provablyOurs(core, ch)) continue;
+    if (core.registry.get(ch.id) || !(await provablyOurs(core, ch))) continue;
     core.log.info({ channelId: ch.id }, 'reconcile: hanging up a leftover channel of ours');
     void core.ari.hangup(ch.id);
   }
@@ -78,24 +85,25 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
  * one of our rows recorded before dialing (a customer leg, or its "-agent" leg, e.g. ringing or in a queue,
  * outside Stasis). The ";2" half of a Local channel goes with its ";1".
  */
-function provablyOurs(core: DialerCore, ch: AriChannel): boolean {
+async function provablyOurs(core: DialerCore, ch: AriChannel): Promise<boolean> {
   if (ch.id.includes(';')) return false;
   if (ch.dialplan?.app_name === 'Stasis' && (ch.dialplan.app_data ?? '').split(',')[0] === core.ari.app) return true;
   const m = /^dlr-(\d+)-\d+-[a-z0-9]+(-agent)?$/.exec(ch.id);
   if (!m) return false;
   const customerId = m[2] ? ch.id.slice(0, -m[2].length) : ch.id;
-  return getAttempt(core.db, Number(m[1]))?.callFile === customerId;
+  return (await getAttempt(core.db, Number(m[1])))?.callFile === customerId;
 }
 
-function evidenceResult(row: AttemptRow): { result: string; state: string } {
+/** What a row in flight whose call can no longer be followed is closed with, from what it recorded. */
+export function evidenceResult(row: AttemptRow): { result: string; state: string } {
   if (row.state === RowState.EVENT_POLLING) return { result: ResultCode.FAIL_POLLING, state: RowState.END_CALL };
   if (row.inDialState === 'ANSWER') return { result: ResultCode.SUCCESS, state: RowState.END_CALL };
   if (row.state === RowState.CREATE_CALL_FILE) return { result: ResultCode.FAIL, state: RowState.FAILED_ORIGINATE };
   return { result: ResultCode.FAIL, state: RowState.END_CALL };
 }
 
-function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
-  const task = getTask(core.db, row.taskId);
+async function adopt(core: DialerCore, row: AttemptRow, channelState: string): Promise<void> {
+  const task = await getTask(core.db, row.taskId);
   const target = task && task.innerNumType !== 'polling' ? digitsOf(task.innerNum) || undefined : undefined;
   const call: CallEntry = {
     rowId: row.id,
@@ -119,7 +127,7 @@ function adopt(core: DialerCore, row: AttemptRow, channelState: string): void {
     // Answered before the restart: whatever ran on it (survey, bridge) cannot be resumed.
     await hangupAndWait(session);
     const r = evidenceResult(row);
-    finish(core, row.id, r.result, {
+    await finish(core, row.id, r.result, {
       state: RowState.END_CALL,
       cause: 'hung up after restart',
     });

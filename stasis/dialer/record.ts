@@ -1,18 +1,22 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { finishAttempt, recordTrail, type TrailFields } from '../../src/services/attempts/index.js';
+import { endCall, finishAttempt, recordTrail, type TrailFields } from '../../src/services/attempts/index.js';
 import type { CallEntry } from './book.js';
 import type { DialerCore } from './core.js';
 
-/** Thin wrappers that stamp time, respect halt(), and log what was recorded. */
-export function trail(core: DialerCore, rowId: number, f: TrailFields): void {
+/**
+ * Thin wrappers that stamp time, respect halt(), fence by this node's ownership of the row, and log what
+ * was recorded. A write that finds the row no longer ours (a peer took it over while our lease had run out,
+ * or signal-close closed it) changes nothing.
+ */
+export async function trail(core: DialerCore, rowId: number, f: TrailFields): Promise<void> {
   if (!core.alive()) return;
-  recordTrail(core.db, rowId, f, core.nowSec());
+  await recordTrail(core.db, rowId, f, core.nowSec(), core.owner());
 }
 
-export function finish(core: DialerCore, rowId: number, result: string, f: TrailFields, noRetry = false): void {
+export async function finish(core: DialerCore, rowId: number, result: string, f: TrailFields, noRetry = false): Promise<void> {
   if (!core.alive()) return;
-  const out = finishAttempt(core.db, rowId, result, f, { nowSec: core.nowSec(), retryAt: core.retryAt, noRetry });
-  core.log.debug({ rowId, result, ...f, ...out }, 'attempt recorded');
+  const out = await finishAttempt(core.db, rowId, result, f, { nowSec: core.nowSec(), retryAt: core.retryAt, noRetry, owner: core.owner() });
+  core.log.debug({ rowId, result, ...f, ...out }, out.closed ? 'attempt recorded' : 'attempt not ours any more (closed or taken over): nothing recorded');
 }
 
 /**
@@ -29,20 +33,23 @@ export function abandonCall(core: DialerCore, call: CallEntry): void {
 
 /**
  * Run a call's flow in the background until it is recorded: if it throws, its legs are abandoned and the
- * attempt is recorded FAIL; either way the call then leaves the book and the scheduler re-evaluates.
+ * attempt is recorded FAIL; either way the call is then marked ended (inCall), leaves the book, and the scheduler
+ * re-evaluates.
  */
 export function track(core: DialerCore, call: CallEntry, flow: Promise<void>, what: string): void {
   call.done = flow
-    .catch((err: unknown) => {
+    .catch(async (err: unknown) => {
       core.log.error({ err, rowId: call.rowId }, `${what} failed`);
       abandonCall(core, call);
       try {
-        finish(core, call.rowId, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
+        await finish(core, call.rowId, ResultCode.FAIL, { state: RowState.END_CALL, cause: 'internal error' });
       } catch (e) {
         core.log.error({ err: e, rowId: call.rowId }, 'could not record the failed call');
       }
     })
-    .finally(() => {
+    .finally(async () => {
+      // its channels are gone: every node may count one call less (before our own book does, so never too few)
+      if (core.alive()) await endCall(core.db, call.rowId, core.owner()).catch((err: unknown) => core.log.error({ err, rowId: call.rowId }, 'could not mark the call ended'));
       core.book.remove(call);
       if (call.target) core.agents.ownCallChanged(call.target);
       core.kick();

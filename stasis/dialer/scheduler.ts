@@ -1,26 +1,27 @@
 import { TaskState } from '../../src/domain/result-codes.js';
 import {
-  claimAttempt,
+  claimForTask,
   closeTaskIfDone,
   nextAllowedAt,
   openAttemptCount,
   openTasks,
-  readyAttempts,
   type AttemptRow,
   type TaskRow,
 } from '../../src/services/attempts/index.js';
 import type { CallEntry } from './book.js';
 import { runCall } from './call-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
+import { leaseNow } from './node-lease.js';
 import { track } from './record.js';
-import { pickCandidate, RateLimiter, taskCapacity } from './pacing.js';
+import { RateLimiter, taskCapacity } from './pacing.js';
 import { isAllowedNow, msToNextMinute } from './window.js';
 
 /**
- * Event-driven scheduler. `kick()` (task changes from the API, a call ending, a device state change, a retry
- * or window timer) schedules one synchronous pass over the open tasks on the next tick; several kicks in a
- * burst cost one pass. Each pass claims rows and starts calls up to each task's limits, closes finished tasks
- * and arms a single timer for the earliest future moment something becomes dialable.
+ * Event-driven scheduler. `kick()` (task changes from the API or another node, a call ending, a device state
+ * change, a retry or window timer) schedules one pass over the open tasks; several kicks in a burst cost one
+ * pass, and passes never overlap (a kick during a pass runs one more after it). Each pass claims rows task by
+ * task (one transaction each, see claimForTask: the task's limit holds across nodes), starts their calls,
+ * closes finished tasks and arms a single timer for the earliest future moment something becomes dialable.
  */
 export class Scheduler {
   private queued = false;
@@ -34,14 +35,38 @@ export class Scheduler {
     this.limiter = new RateLimiter(core.config.dialing.maxOriginateRate, Date.now());
   }
 
+  private running = false;
+  private again = false;
+  /** Called when a claim found this node's lease not live: the dialer must stop and register again. */
+  onLeaseLost: () => void = () => {};
+
   kick = (): void => {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     if (this.queued) return;
     this.queued = true;
     setImmediate(() => {
       this.queued = false;
-      this.pass();
+      void this.run();
     });
   };
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      await this.pass();
+    } catch (err) {
+      this.core.log.error({ err }, 'scheduling pass failed');
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    }
+  }
 
   stop(): void {
     this.enabled = false;
@@ -65,121 +90,115 @@ export class Scheduler {
     this.timer.unref?.();
   }
 
-  /** One pass. Synchronous: claims happen before any await, so two passes never claim the same row. */
-  pass(): void {
+  /** One pass; claims commit before any originate of theirs is sent. */
+  async pass(): Promise<void> {
     if (!this.enabled || !this.core.alive()) return;
     const { core } = this;
     let tasks: TaskRow[];
     try {
-      tasks = openTasks(core.db);
+      tasks = await openTasks(core.db);
     } catch (err) {
       core.log.error({ err }, 'could not read tasks');
       return;
     }
-    // All claims of a pass commit in one transaction (one WAL write), and only then are originates sent.
-    const launches: Launch[] = [];
-    // Agent targets to follow: watch() starts ARI requests, which never run inside a transaction.
-    const targets = new Set<string>();
-    try {
-      core.db.$client.transaction(() => {
-        for (const task of tasks) {
-          try {
-            this.serveTask(task, launches, targets);
-          } catch (err) {
-            core.log.error({ err, taskId: task.id }, 'scheduling a task failed');
-          }
-        }
-      })();
-    } catch (err) {
-      core.log.error({ err }, 'claiming numbers failed; nothing started');
-      for (const l of launches) core.book.remove(l.call);
-      return;
+    let started = 0;
+    for (const task of tasks) {
+      if (!this.enabled || !core.alive()) return;
+      if (started >= MAX_STARTS_PER_PASS) {
+        // Yield to events and HTTP answers; the next pass continues where this one stopped.
+        this.kick();
+        return;
+      }
+      try {
+        started += await this.serveTask(task, MAX_STARTS_PER_PASS - started);
+      } catch (err) {
+        core.log.error({ err, taskId: task.id }, 'scheduling a task failed; nothing of it started');
+      }
     }
-    for (const t of targets) core.agents.watch(t);
-    for (const l of launches) this.launch(l);
   }
 
-  private serveTask(task: TaskRow, launches: Launch[], targets: Set<string>): void {
+  /** Claims and starts what the task may start now; answers how many calls were started. */
+  private async serveTask(task: TaskRow, budget: number): Promise<number> {
     const { core } = this;
-    if (task.state !== TaskState.OPEN) return;
+    if (task.state !== TaskState.OPEN) return 0;
     const nowMs = core.clock.now();
     const nowSec = Math.floor(nowMs / 1000);
     const needsAgent = task.innerNumType !== 'polling';
     const target = needsAgent ? digitsOf(task.innerNum) : undefined;
 
-    if (core.book.inFlight(task.id) === 0 && openAttemptCount(core.db, task.id) === 0) {
-      if (closeTaskIfDone(core.db, task.id, core.nowSec())) core.log.info({ taskId: task.id }, 'task has no open numbers: closed');
-      return;
+    if (core.book.inFlight(task.id) === 0 && (await openAttemptCount(core.db, task.id)) === 0) {
+      if (await closeTaskIfDone(core.db, task.id, core.nowSec())) core.log.info({ taskId: task.id }, 'task has no open numbers: closed');
+      return 0;
     }
-    if (needsAgent && !target) return; // an exten task without an extension never dials (as the original)
-    if (target) targets.add(target);
+    if (needsAgent && !target) return 0; // an exten task without an extension never dials (as the original)
+    if (target && !core.servesTarget(target)) return 0; // its agents live on another node's PBX
+    if (target) core.agents.watch(target);
 
-    let cap = taskCapacity({
+    let want = taskCapacity({
       maxCountChannels: task.maxCountChannels,
       inFlight: core.book.inFlight(task.id),
       needsAgent,
       agentsFree: target ? core.agents.known(target) : undefined,
       pendingForAgents: target ? core.book.pendingFor(target) : 0,
     });
-    let windowBlocked = false;
-    while (cap > 0) {
-      if (launches.length >= MAX_STARTS_PER_PASS) {
-        // Yield to events and HTTP answers; the next pass continues where this one stopped.
-        this.kick();
-        break;
-      }
+    want = Math.min(want, budget);
+    // one token per call: what the rate limit allows now; tokens not used are given back below
+    let tokens = 0;
+    while (tokens < want) {
       const wait = this.limiter.take(Date.now());
       if (wait > 0) {
         this.wakeAt(Date.now() + wait);
         break;
       }
-      let picked: ReturnType<typeof pickCandidate<AttemptRow>>;
-      // The generator must be finished before any write on the same connection: pickCandidate returns early.
-      const rows = readyAttempts(core.db, task.id, nowSec);
-      try {
-        picked = pickCandidate(
-          rows,
-          (clientId) => core.book.clientBusy(task.id, clientId),
-          (offset) => isAllowedNow(nowMs, offset, task, core.config.timezone),
-        );
-      } finally {
-        rows.return(undefined);
-      }
-      windowBlocked ||= picked.windowBlocked;
-      if (!picked.row) break;
-      if (!this.claim(task, picked.row, target, launches)) continue;
-      cap--;
+      tokens++;
     }
-    if (windowBlocked) this.wakeAt(Date.now() + msToNextMinute(nowMs));
-    const next = nextAllowedAt(core.db, task.id, nowSec);
+    let windowBlocked = false;
+    if (tokens > 0) {
+      const claimed = await claimForTask(core.db, {
+        taskId: task.id,
+        owner: core.owner(),
+        nowSec,
+        now: core.nowSec(),
+        leaseNow: leaseNow(),
+        want: tokens,
+        inFlightHere: core.book.inFlight(task.id),
+        usable: (row) =>
+          !isAllowedNow(nowMs, row.timeOffsetMinutes, task, core.config.timezone)
+            ? 'window'
+            : row.clientId && core.book.clientBusy(task.id, row.clientId)
+              ? 'busy'
+              : 'yes',
+        channelTag: Math.random().toString(36).slice(2, 8) || 'x',
+      });
+      this.limiter.giveBack(tokens - claimed.rows.length);
+      if (!claimed.leaseLive) {
+        this.onLeaseLost();
+        return 0;
+      }
+      windowBlocked = claimed.windowBlocked;
+      for (const row of claimed.rows) this.launch(task, row, target);
+      if (!this.enabled) return claimed.rows.length;
+      if (windowBlocked) this.wakeAt(Date.now() + msToNextMinute(nowMs));
+      const next = await nextAllowedAt(core.db, task.id, nowSec);
+      if (next !== undefined) this.wakeAt(Date.now() + (next * 1000 - nowMs));
+      return claimed.rows.length;
+    }
+    const next = await nextAllowedAt(core.db, task.id, nowSec);
     if (next !== undefined) this.wakeAt(Date.now() + (next * 1000 - nowMs));
+    return 0;
   }
 
-  /** Claim the row (inside the pass's transaction) and book the call; it is launched after the commit. */
-  private claim(task: TaskRow, row: AttemptRow, target: string | undefined, launches: Launch[]): boolean {
+  /** Book the claimed call and run it in the background until it is recorded. */
+  private launch(task: TaskRow, row: AttemptRow & { callFile: string }, target: string | undefined): void {
     const { core } = this;
-    const channelId = `dlr-${row.id}-${row.attemptNumber}-${Math.random().toString(36).slice(2, 8)}`;
-    if (!claimAttempt(core.db, row.id, channelId, core.nowSec())) return false;
-    const call: CallEntry = { rowId: row.id, taskId: task.id, clientId: row.clientId, target, channelId, bridged: false };
+    const call: CallEntry = { rowId: row.id, taskId: task.id, clientId: row.clientId, target, channelId: row.callFile, bridged: false };
     core.book.add(call);
-    launches.push({ task, row, call });
-    return true;
-  }
-
-  /** Run a claimed call in the background until it is recorded. */
-  private launch({ task, row, call }: Launch): void {
-    track(this.core, call, runCall(this.core, task, row, call), 'call flow');
+    track(core, call, runCall(core, task, row, call), 'call flow');
   }
 }
 
 /** Longest single timer wait; far-future rows are re-checked at this interval. */
 const MAX_TIMER_MS = 3_600_000;
 
-/** Bounds one synchronous pass so a burst of starts never blocks the event loop for long. */
+/** Bounds one pass so a burst of starts yields to events and HTTP answers now and then. */
 const MAX_STARTS_PER_PASS = 200;
-
-interface Launch {
-  task: TaskRow;
-  row: AttemptRow;
-  call: CallEntry;
-}

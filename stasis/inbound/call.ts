@@ -23,7 +23,7 @@ const LEAVE_MS = 5000;
 export async function runInboundCall(deps: InboundCallDeps, session: CallSession, call: { exten: string; callerId: string }) {
   const log = session.log;
   try {
-    const plan = planInbound(deps.db, call.exten, call.callerId);
+    const plan = await planInbound(deps.db, call.exten, call.callerId);
     if (plan.kind === 'refuse') {
       // Not answered: the caller hears the call fail instead of silence, and it costs the PBX nothing.
       log.warn({ reason: plan.reason, known: plan.known }, plan.reason === 'not-configured'

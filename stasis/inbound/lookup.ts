@@ -13,10 +13,10 @@ export type InboundPlan =
  * number's OK polling with the client's properties as `<KEY>` placeholders; anyone else — an unknown or hidden
  * number — the FAIL polling with no placeholders.
  */
-export function planInbound(db: Db, exten: string, callerId: string): InboundPlan {
-  const route = inboundRoute(db, exten);
+export async function planInbound(db: Db, exten: string, callerId: string): Promise<InboundPlan> {
+  const route = await inboundRoute(db, exten);
   const n = normaliseNumber(callerId);
-  const client = n.ok ? findClientByNumber(db, n.number) : undefined;
+  const client = n.ok ? await findClientByNumber(db, n.number) : undefined;
   const known = client !== undefined;
   if (!route) return { kind: 'refuse', reason: 'not-configured', known };
   const pollingId = known ? route.okPollingId : route.failPollingId;

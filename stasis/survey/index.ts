@@ -38,7 +38,11 @@ export function createSurveyRunner(deps: SurveyDeps): RunSurvey {
   const prompts = createPromptResolver(deps.tts, deps.log);
   return async (session, ctx) => {
     const log = session.log.child({ pollingId: ctx.pollingId, taskId: ctx.taskId });
-    const polling = loadPolling(deps.db, ctx.pollingId);
+    const polling = await loadPolling(deps.db, ctx.pollingId).catch((err: unknown) => {
+      log.error({ err }, 'could not read the polling');
+      return null;
+    });
+    if (polling === null) return { result: 'FAIL_POLLING', reason: 'error' };
     if (!polling) {
       log.error('polling task points to a polling that does not exist');
       return { result: 'FAIL_POLLING', reason: 'unknown-polling' };

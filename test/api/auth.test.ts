@@ -126,7 +126,7 @@ describe('the loopback exemption is only for requests really made on this host',
     expect(await status(t, { 'user-agent': 'curl/8.0' })).toBe(200);
     const post = await t.call('POST', '/task', '{"innerNum":"1","numbers":["79001112233"]}', LOCAL, { origin: 'http://evil.example', 'content-type': 'text/plain' });
     expect(post.status).toBe(401);
-    expect((t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get() as { n: number }).n).toBe(0);
+    expect(await t.db.value('SELECT COUNT(*) FROM tasks')).toBe(0);
   });
 
   it('an unauthenticated caller cannot make the server read a large body', async () => {
@@ -148,13 +148,14 @@ describe('the loopback exemption is only for requests really made on this host',
 });
 
 describe('login lockout over IPv6', () => {
+  const t = testApi({ DIALER_ADMIN_PASSWORD: 's3cret' });
+
   it('counts failures per /64, so rotating addresses inside it does not escape the lockout', async () => {
     const { throttleKey } = await import('../../src/auth/sessions.js');
     expect(throttleKey('2001:db8:0:1::5')).toBe(throttleKey('2001:0db8:0000:0001:ffff::9'));
     expect(throttleKey('2001:db8:0:1::5')).not.toBe(throttleKey('2001:db8:0:2::5'));
     expect(throttleKey('203.0.113.7')).toBe('203.0.113.7');
 
-    const t = testApi({ DIALER_ADMIN_PASSWORD: 's3cret' });
     for (let i = 0; i < 10; i++) expect((await login(t, 'wrong', fromAddress(`2001:db8::${i + 1}`))).status).toBe(200);
     expect((await login(t, 's3cret', fromAddress('2001:db8::abcd'))).status).toBe(429);
     expect((await login(t, 's3cret', fromAddress('2001:db9::1'))).json.success).toBe(true); // another /64

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testApi } from './helpers.js';
 
 const counts = (t: ReturnType<typeof testApi>) =>
-  ['tasks', 'task_results', 'pollings', 'questions', 'question_actions', 'audio_files'].map(
-    (tbl) => (t.db.$client.prepare(`SELECT COUNT(*) AS n FROM ${tbl}`).get() as { n: number }).n,
-  );
+  Promise.all(['tasks', 'task_results', 'pollings', 'questions', 'question_actions', 'audio_files'].map((tbl) => t.db.value(`SELECT COUNT(*) FROM ${tbl}`)));
 
 describe('bad input never changes data and never yields a 5xx', () => {
   const t = testApi({ DIALER_MAX_BODY_BYTES: '4096', DIALER_MAX_UPLOAD_BYTES: '2048' });
@@ -20,7 +18,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
   });
 
   it('invalid JSON, empty body, arrays and scalars are refused with a message', async () => {
-    const before = counts(t);
+    const before = await counts(t);
     for (const [method, path] of JSON_ENDPOINTS) {
       for (const body of ['{"name": ', '', 'null', '[1,2]', '"x"', '{name: 1}']) {
         const r = await t.call(method, path, body);
@@ -29,7 +27,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
         expect(r.json.messages[0]).toMatch(/Invalid JSON request body|must be a JSON object/);
       }
     }
-    expect(counts(t)).toEqual(before);
+    expect(await counts(t)).toEqual(before);
   });
 
   it('a UTF-8 BOM is stripped', async () => {
@@ -48,7 +46,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
   });
 
   it('wrong types name the field', async () => {
-    const before = counts(t);
+    const before = await counts(t);
     const cases: [string, string, unknown, string][] = [
       ['POST', '/task', { innerNum: '1', maxCountChannels: 'many' }, 'maxCountChannels'],
       ['POST', '/task', { innerNum: '1', state: 7 }, 'state'],
@@ -74,7 +72,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
       expect(r.json.result, `${method} ${path} ${JSON.stringify(body)}`).toBe(false);
       expect(r.json.messages.join(' '), `${method} ${path} ${JSON.stringify(body)}`).toContain(`"${field}"`);
     }
-    expect(counts(t)).toEqual(before);
+    expect(await counts(t)).toEqual(before);
   });
 
   it('bad ids and timestamps in the path are logical errors naming the value', async () => {
@@ -101,7 +99,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
   });
 
   it('bodies over the limit get 413 and change nothing', async () => {
-    const before = counts(t);
+    const before = await counts(t);
     const big = JSON.stringify({ innerNum: '1', name: 'x'.repeat(5000) });
     for (const [method, path] of JSON_ENDPOINTS) {
       const r = await t.call(method, path, big);
@@ -111,7 +109,7 @@ describe('bad input never changes data and never yields a 5xx', () => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(3000)]), 'big.mp3');
     expect((await t.call('POST', '/audio', form)).status).toBe(413);
-    expect(counts(t)).toEqual(before);
+    expect(await counts(t)).toEqual(before);
   });
 
   it('unknown routes and methods → the original 404 JSON', async () => {

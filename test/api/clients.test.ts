@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApi } from './helpers.js';
 
-const count = (t: ReturnType<typeof testApi>, table: string) =>
-  (t.db.$client.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (t: ReturnType<typeof testApi>, table: string) => Number(await t.db.value(`SELECT COUNT(*) FROM ${table}`));
 
 describe('POST /client', () => {
   const t = testApi();
@@ -77,8 +76,8 @@ describe('POST /client', () => {
   });
 
   it('bad input: result:false naming the client and field, nothing written (also the valid clients before it)', async () => {
-    const clients = count(t, 'clients');
-    const phones = count(t, 'client_phones');
+    const clients = await count(t, 'clients');
+    const phones = await count(t, 'client_phones');
     const cases: [unknown, string][] = [
       [[{ crmId: 'ok-1', phones: ['79140000001'] }, { name: 'no crmId' }], 'Field "clients[1].crmId"'],
       [[{ crmId: 'ok-1', phones: ['79140000001'] }, { crmId: 'x', phones: ['7914abc'] }], 'Number "7914abc" (clients[1].phones[0])'],
@@ -96,8 +95,8 @@ describe('POST /client', () => {
       expect(r.json.result, JSON.stringify(body)).toBe(false);
       expect(r.json.messages.join('\n'), JSON.stringify(body)).toContain(message);
     }
-    expect(count(t, 'clients')).toBe(clients);
-    expect(count(t, 'client_phones')).toBe(phones);
+    expect(await count(t, 'clients')).toBe(clients);
+    expect(await count(t, 'client_phones')).toBe(phones);
   });
 
   it('empty numbers are skipped with a message; an empty array is fine', async () => {
@@ -115,7 +114,7 @@ describe('DELETE /client/{crmId}', () => {
     await t.call('POST', '/client', [{ crmId: 'gone', name: 'G', phones: ['79160000001'], properties: [{ key: 'A', value: '1' }] }]);
     expect((await t.call('DELETE', '/client/gone')).json).toMatchObject({ result: true, data: [] });
     expect((await t.call('GET', '/client-by-phone/79160000001')).json.data).toEqual([]);
-    expect(count(t, 'clients') + count(t, 'client_phones') + count(t, 'client_properties')).toBe(0);
+    expect((await count(t, 'clients')) + (await count(t, 'client_phones')) + (await count(t, 'client_properties'))).toBe(0);
     expect((await t.call('DELETE', '/client/gone')).json.result).toBe(true);
     expect((await t.call('DELETE', '/client/never-was')).json.result).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { afterAll } from 'vitest';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import type { AudioConverter, DialerControl, PromptPreparer, PromptText } from '../../src/ports.js';
 import { freshEnv } from '../helpers/env.js';
@@ -52,21 +53,51 @@ export function fakePrompts(): PromptPreparer & { seen: PromptText[][]; errors: 
   return p;
 }
 
-/** A fresh app over a fresh DB; `call` sends a request from loopback unless told otherwise. */
+/**
+ * A fresh app over a fresh DB, made in a beforeAll of the calling suite (opening a database is async) and
+ * closed in its afterAll; its fields are read inside tests. `call` sends a request from loopback unless told otherwise.
+ */
 export function testApi(env: Record<string, string> = {}, opts: { now?: () => number; nowMs?: () => number } = {}) {
-  const e = freshEnv(env);
   const dialer = fakeDialer();
   const audio = fakeConverter();
   const prompts = fakePrompts();
-  const app = createApp({ config: e.config, db: e.db, log: e.log, dialer, audio, prompts, ...opts });
-  afterAll(() => e.cleanup());
+  let made: { e: Awaited<ReturnType<typeof freshEnv>>; app: Hono } | undefined;
+  beforeAll(async () => {
+    const e = await freshEnv(env);
+    made = { e, app: createApp({ config: e.config, db: e.db, log: e.log, dialer, audio, prompts, ...opts }) };
+  });
+  afterAll(() => made?.e.cleanup());
+  const ready = () => {
+    if (!made) throw new Error('testApi: the app is made in beforeAll; use it inside tests and hooks');
+    return made;
+  };
   const call = async (method: string, path: string, body?: unknown, from = LOCAL, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body);
-    const res = await app.request(path.startsWith('/') && !path.startsWith(BASE) && !path.startsWith('/admin') && !path.startsWith('/health') && !path.startsWith('/openapi') ? BASE + path : path, init, from);
+    const res = await ready().app.request(path.startsWith('/') && !path.startsWith(BASE) && !path.startsWith('/admin') && !path.startsWith('/health') && !path.startsWith('/openapi') ? BASE + path : path, init, from);
     return readResponse(res);
   };
-  return { ...e, app, dialer, audio, prompts, call };
+  return {
+    get dir() {
+      return ready().e.dir;
+    },
+    get db() {
+      return ready().e.db;
+    },
+    get config() {
+      return ready().e.config;
+    },
+    get log() {
+      return ready().e.log;
+    },
+    get app() {
+      return ready().app;
+    },
+    dialer,
+    audio,
+    prompts,
+    call,
+  };
 }
 
 /** Status, body text, body as JSON (undefined when it is not JSON) and headers of a response. */

@@ -5,8 +5,9 @@ import { createApp } from '../../src/api/app.js';
 import { freshEnv } from '../helpers/env.js';
 import { BASE, fakeConverter, fakeDialer, fakePrompts, LOCAL, REMOTE } from './helpers.js';
 
+const e = await freshEnv();
+
 describe('request logging', () => {
-  const e = freshEnv();
   afterAll(() => e.cleanup());
   const lines: any[] = [];
   const sink = new Writable({

@@ -10,26 +10,27 @@ import { freshEnv } from '../helpers/env.js';
  * the task holds exactly the distinct numbers of the last list, new ones in request order after the
  * kept ones, and a finished number keeps its result (it is never reset or re-dialed).
  */
+const e = await freshEnv();
+
 describe('number merge, property', () => {
-  const e = freshEnv();
   afterAll(() => e.cleanup());
   const ctx = { db: e.db, config: testConfig({ DIALER_TIMEZONE: 'UTC' }), log: e.log, now: () => Date.now() / 1000 };
   // a small pool so lists overlap; 7… and 8… prefixes of the same subscriber collide by design
   const number = fc.tuple(fc.constantFrom('7', '8'), fc.integer({ min: 0, max: 15 })).map(([p, n]) => `${p}90000000${String(n).padStart(2, '0')}`);
   const step = fc.record({ numbers: fc.array(number, { maxLength: 12 }), finish: fc.array(fc.nat(), { maxLength: 3 }) });
 
-  it('keeps exactly the last list, in order, and never loses a result', () => {
+  it('keeps exactly the last list, in order, and never loses a result', async () => {
     let run = 0;
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), (steps) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
         const crmId = `prop-${run++}`;
         const finished = new Map<string, string>(); // phoneId → result
         for (const s of steps) {
-          const before = e.db.$client.prepare('SELECT phoneId FROM task_results t JOIN tasks k ON k.id = t.taskId WHERE k.crmId = ? ORDER BY t.id').all(crmId) as { phoneId: string }[];
-          const out = upsertTask(ctx, { crmId, innerNum: '1', numbers: s.numbers });
+          const before = await e.db.all<{ phoneId: string }>('SELECT phoneId FROM task_results t JOIN tasks k ON k.id = t.taskId WHERE k.crmId = ? ORDER BY t.id', [crmId]);
+          const out = await upsertTask(ctx, { crmId, innerNum: '1', numbers: s.numbers });
           expect(out.ok).toBe(true);
           if (!out.ok) return;
-          const rows = e.db.$client.prepare('SELECT id, phoneId, result FROM task_results WHERE taskId = ? ORDER BY id').all(out.data.id) as { id: number; phoneId: string; result: string }[];
+          const rows = await e.db.all<{ id: number; phoneId: string; result: string }>('SELECT id, phoneId, result FROM task_results WHERE taskId = ? ORDER BY id', [out.data.id]);
           const wanted = [...new Set(s.numbers.map(phoneIdOf))];
           expect(rows.map((r) => r.phoneId).sort()).toEqual([...wanted].sort());
           // kept numbers first (in their old order), then the new ones in request order
@@ -42,7 +43,7 @@ describe('number merge, property', () => {
           for (const i of s.finish) {
             const r = rows[i % Math.max(rows.length, 1)];
             if (!r || finished.has(r.phoneId)) continue;
-            e.db.$client.prepare("UPDATE task_results SET result = 'SUCCESS', closeTime = 1 WHERE id = ?").run(r.id);
+            await e.db.run("UPDATE task_results SET result = 'SUCCESS', closeTime = 1 WHERE id = ?", [r.id]);
             finished.set(r.phoneId, 'SUCCESS');
           }
         }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testApi } from './helpers.js';
 
 const questionRows = (t: ReturnType<typeof testApi>, pollingId: number | string) =>
-  t.db.$client.prepare('SELECT * FROM questions WHERE pollingId = ? ORDER BY position').all(pollingId) as any[];
+  t.db.all<any>('SELECT * FROM questions WHERE pollingId = ? ORDER BY position', [Number(pollingId)]);
 
 describe('POST /polling', () => {
   const t = testApi();
@@ -19,7 +19,7 @@ describe('POST /polling', () => {
     });
     // id from the database: a string; a crmId the client chose: its text
     expect(r.json.data).toEqual({ id: expect.stringMatching(/^\d+$/), crmId: 'survey-1', name: 'Keys' });
-    expect(questionRows(t, r.json.data.id).map((q) => [q.crmId, q.lang, q.timeout, q.defPress, q.type, q.nextQuestion])).toEqual([
+    expect((await questionRows(t, r.json.data.id)).map((q) => [q.crmId, q.lang, q.timeout, q.defPress, q.type, q.nextQuestion])).toEqual([
       ['0', 'ru-RU', 5, null, '', null],
       ['1', 'en-US', 9, '1', 'confirmation', 'q7'],
       ['q7', 'ru-RU', 5, null, '', null],
@@ -46,7 +46,7 @@ describe('POST /polling', () => {
     expect(got.json.data.name).toBe('v2');
     expect(got.json.data.questions).toHaveLength(1);
     expect(got.json.data.questions[0].press).toEqual([{ key: '2', action: 'dial', value: '201', valueOptions: null, nextQuestion: null }]);
-    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM question_actions WHERE pollingId = ?').get(a.json.data.id)).toEqual({ n: 1 });
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM question_actions WHERE pollingId = ?', [Number(a.json.data.id)])).toEqual({ n: 1 });
     const auto = await t.call('POST', '/polling', { name: 'auto' });
     // an assigned crmId is a number, as in the seed ("id": "7", "crmId": 7); GET answers it as text
     expect(auto.json.data.crmId).toBe(Number(auto.json.data.id));
@@ -86,12 +86,12 @@ describe('POST /polling', () => {
   });
 
   it('prompt errors refuse the polling and save nothing', async () => {
-    const before = t.db.$client.prepare('SELECT COUNT(*) AS n FROM pollings').get();
+    const before = await t.db.get('SELECT COUNT(*) AS n FROM pollings');
     t.prompts.errors.push('TTS rejected "Q": 401 Unauthorized (check YANDEX_API_KEY)');
     const r = await t.call('POST', '/polling', { crmId: 'refused', questions: [{ questionText: 'Q' }] });
     t.prompts.errors.length = 0;
     expect(r.json).toMatchObject({ result: false, messages: ['TTS rejected "Q": 401 Unauthorized (check YANDEX_API_KEY)'] });
-    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM pollings').get()).toEqual(before);
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM pollings')).toEqual(before);
   });
 
   it('prompt warnings and dangling nextQuestion targets are returned with a saved polling', async () => {
@@ -132,7 +132,7 @@ describe('GET /polling/{id}, DELETE /polling/{id}', () => {
     const id = (await t.call('POST', '/polling', { questions: [{ questionText: 'a', press: [{ key: '1', action: 'answer' }] }] })).json.data.id;
     expect((await t.call('DELETE', `/polling/${id}`)).json).toMatchObject({ result: true, data: [] });
     expect((await t.call('GET', `/polling/${id}`)).json.result).toBe(false);
-    expect(t.db.$client.prepare('SELECT (SELECT COUNT(*) FROM questions) + (SELECT COUNT(*) FROM question_actions) AS n').get()).toEqual({ n: 0 });
+    expect(await t.db.get('SELECT (SELECT COUNT(*) FROM questions) + (SELECT COUNT(*) FROM question_actions) AS n')).toEqual({ n: 0 });
     expect((await t.call('DELETE', `/polling/${id}`)).json.result).toBe(true);
   });
 });

@@ -18,6 +18,8 @@ describe('responses with pre-rendered rows', () => {
 });
 
 describe('large answers', () => {
+  const t = testApi();
+
   it('keeps every character when a long answer is encoded chunk by chunk (Cyrillic, emoji)', () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: i % 3 ? 'Иван Петрович' : 'smile 😀', n: i / 7 }));
     const json = RawJson.object({ result: true, data: RawJson.array(rows.map((r) => JSON.stringify(r))) });
@@ -27,7 +29,6 @@ describe('large answers', () => {
   });
 
   it('GET /task/{id} of a 5 000-number task arrives whole, with a Content-Length', async () => {
-    const t = testApi();
     const numbers = Array.from({ length: 5_000 }, (_, i) => ({ number: String(79100000000 + i), params: { NAME: `Иван ${i}` } }));
     const id = (await t.call('POST', '/task', { innerNum: '1', numbers })).json.data.id;
     const r = await t.call('GET', `/task/${id}`);

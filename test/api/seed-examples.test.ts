@@ -196,17 +196,15 @@ describe('seed curl examples', () => {
   });
 
   it('GET /task/{id} returns the task with results and resultsPoling, typed as the seed shows', async () => {
-    t.db.$client
-      .prepare(`INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (1000000001, 1, '0', '9522233446', '79522233446', '1', '1', 1724235071.0536)`)
-      .run();
+    await t.db.run(
+      `INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (1000000001, 1, '0', '9522233446', '79522233446', '1', '1', 1724235071.0536)`,
+    );
     // the first number as the seed's example shows it after its survey: closed, with call ids set
-    t.db.$client
-      .prepare(
-        `UPDATE task_results SET linkedId = 'mikopbx-1724235065.54', callFile = 'ch-1', result = 'SUCCESS_POLLING', state = 'EVENT_POLLING_END',
-           verboseCallId = '[C-0000001b]', changeTime = 1724235073, closeTime = 1724235073 WHERE taskId = 1000000001 AND phoneId = '9522233446'`,
-      )
-      .run();
-    t.db.$client.prepare(`UPDATE tasks SET state = 1 WHERE id = 1000000001`).run();
+    await t.db.run(
+      `UPDATE task_results SET linkedId = 'mikopbx-1724235065.54', callFile = 'ch-1', result = 'SUCCESS_POLLING', state = 'EVENT_POLLING_END',
+         verboseCallId = '[C-0000001b]', changeTime = 1724235073, closeTime = 1724235073 WHERE taskId = 1000000001 AND phoneId = '9522233446'`,
+    );
+    await t.db.run(`UPDATE tasks SET state = 1 WHERE id = 1000000001`);
     const r = await t.call('GET', '/task/1000000001');
     expect(r.json.result).toBe(true);
     expect(r.json.data.results.map((x: any) => [x.phoneId, x.phone, x.state, x.result, x.changeTime, x.closeTime, x.timeCallAllow])).toEqual([
@@ -259,7 +257,7 @@ describe('seed curl examples', () => {
 
 describe('real HTTP server', () => {
   it('serves a seed curl example over fetch on port 0', async () => {
-    const e = freshEnv();
+    const e = await freshEnv();
     const config = testConfig({ DIALER_DATA_DIR: e.dir, DIALER_HTTP_HOST: '127.0.0.1', DIALER_HTTP_PORT: '0', DIALER_LOG_LEVEL: 'silent', DIALER_MAX_BODY_BYTES: String(1024 * 1024) });
     const app = createApp({ config, db: e.db, log: e.log, dialer: fakeDialer(), audio: fakeConverter(), prompts: noPromptPreparer });
     const server = await startHttpServer(app, config, e.log);
@@ -283,7 +281,7 @@ describe('real HTTP server', () => {
       expect(await big.json()).toMatchObject({ result: false });
     } finally {
       await server.close();
-      e.cleanup();
+      await e.cleanup();
     }
   });
 });

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/client.js';
 import { finishAttempt } from '../../src/services/attempts/index.js';
 import { testApi } from './helpers.js';
 
 const rowsOf = (t: ReturnType<typeof testApi>, taskId: number | string) =>
-  t.db.$client.prepare('SELECT * FROM task_results WHERE taskId = ? ORDER BY id').all(taskId) as any[];
+  t.db.all<any>('SELECT * FROM task_results WHERE taskId = ? ORDER BY id', [Number(taskId)]);
 const closeRow = (t: ReturnType<typeof testApi>, id: number, result = 'SUCCESS') =>
-  t.db.$client.prepare('UPDATE task_results SET result = ?, closeTime = 100, state = ? WHERE id = ?').run(result, 'endCall', id);
+  t.db.run('UPDATE task_results SET result = ?, closeTime = 100, state = ? WHERE id = ?', [result, 'endCall', id]);
 
 describe('POST /task: create and upsert', () => {
   const t = testApi({ DIALER_TIMEZONE: 'Europe/Moscow' });
@@ -52,7 +53,7 @@ describe('POST /task: create and upsert', () => {
         { number: '89001112233', TimeOffset: 0 },
       ],
     });
-    const rows = rowsOf(t, r.json.data.id);
+    const rows = await rowsOf(t, r.json.data.id);
     expect(rows.map((x) => [x.phone, x.phoneId, x.params, x.clientId, x.timeCallAllow, x.timeOffsetMinutes, x.state, x.closeTime])).toEqual([
       ['79522233446', '9522233446', '', '', 0, null, 'CreateTask', 0],
       ['79522233416', '9522233416', '{"NAME":"Иван"}', '42', Date.UTC(2030, 11, 24, 7) / 1000, 330, 'CreateTask', 0],
@@ -61,7 +62,7 @@ describe('POST /task: create and upsert', () => {
   });
 
   it('rejects a bad number naming it, and writes nothing', async () => {
-    const before = t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get() as { n: number };
+    const before = await t.db.get('SELECT COUNT(*) AS n FROM tasks');
     const r = await t.call('POST', '/task', { crmId: 'bad-numbers', innerNum: '1', numbers: ['79001234567', '7900abc', { number: '79001112233', TimeOffset: 15 }, { number: '79001112234', timeCallAllow: '31.02.2030 10:00:00' }] });
     expect(r.json.result).toBe(false);
     expect(r.json.messages).toEqual([
@@ -69,7 +70,7 @@ describe('POST /task: create and upsert', () => {
       expect.stringMatching(/Number "79001112233".*TimeOffset/),
       expect.stringMatching(/Number "79001112234".*timeCallAllow/),
     ]);
-    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM tasks').get()).toEqual(before);
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM tasks')).toEqual(before);
   });
 
   it('refuses a polling task that points at a polling that does not exist (test/api/drop-in-tasks.test.ts)', async () => {
@@ -86,16 +87,16 @@ describe('POST /task: number merge', () => {
   it('identity is the last 10 digits; duplicates are kept once (first wins); empty numbers are skipped', async () => {
     const r = await post(['79001234567', '89001234567', '', '79001234568', { number: '+79001234568', params: 'x' }]);
     expect(r.json.messages).toEqual(['numbers[2]: empty number skipped']);
-    expect(rowsOf(t, r.json.data.id).map((x) => x.phone)).toEqual(['79001234567', '79001234568']);
+    expect((await rowsOf(t, r.json.data.id)).map((x) => x.phone)).toEqual(['79001234567', '79001234568']);
   });
 
   it('keeps existing rows with their results, removes absent numbers, appends new ones in order', async () => {
     const id = (await post(['79001234567', '79001234568', '79001234569'])).json.data.id;
-    const [first, second] = rowsOf(t, id);
-    closeRow(t, first.id, 'SUCCESS_CLIENT_H');
+    const [first, second] = await rowsOf(t, id);
+    await closeRow(t, first.id, 'SUCCESS_CLIENT_H');
     const r = await post(['89001234567', '79001234570', '79001234569', '79001234571']);
     expect(r.json.result).toBe(true);
-    const rows = rowsOf(t, id);
+    const rows = await rowsOf(t, id);
     expect(rows.map((x) => [x.phone, x.result])).toEqual([
       ['79001234567', 'SUCCESS_CLIENT_H'], // kept, result intact, not re-dialed
       ['79001234569', ''],
@@ -108,21 +109,21 @@ describe('POST /task: number merge', () => {
   it('a removed number whose call is in progress keeps its row, so the outcome of that call is recorded', async () => {
     const postOwn = (numbers: string[]) => t.call('POST', '/task', { crmId: 'merge-in-call', innerNum: '1', numbers });
     const id = (await postOwn(['79001234567', '79001234568'])).json.data.id;
-    const [inCall, waiting] = rowsOf(t, id);
-    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile', callFile = 'ch-1' WHERE id = ?").run(inCall.id);
+    const [inCall, waiting] = await rowsOf(t, id);
+    await t.db.run("UPDATE task_results SET state = 'CreateCallFile', callFile = 'ch-1' WHERE id = ?", [inCall.id]);
     await postOwn(['79001234569']);
-    const rows = rowsOf(t, id);
+    const rows = await rowsOf(t, id);
     expect(rows.map((x) => [x.phone, x.state])).toEqual([
       ['79001234567', 'CreateCallFile'],
       ['79001234569', 'CreateTask'],
     ]);
     expect(rows.find((x) => x.id === waiting.id)).toBeUndefined();
     // that call then fails: it is recorded, and the removed number is not called again (no retry row)
-    t.db.$client.prepare('UPDATE tasks SET maxAttempt = 3 WHERE id = ?').run(id);
-    const out = finishAttempt(t.db, inCall.id, 'FAIL', { state: 'endCall', outDialState: 'BUSY' }, { nowSec: 2e9, retryAt: (s) => 2e9 + s });
+    await t.db.run('UPDATE tasks SET maxAttempt = 3 WHERE id = ?', [Number(id)]);
+    const out = await finishAttempt(t.db, inCall.id, 'FAIL', { state: 'endCall', outDialState: 'BUSY' }, { nowSec: 2e9, retryAt: (s) => 2e9 + s });
     expect(out.closed).toBe(true);
     expect(out.retryRowId).toBeUndefined();
-    expect(rowsOf(t, id).map((x) => [x.phone, x.result])).toEqual([
+    expect((await rowsOf(t, id)).map((x) => [x.phone, x.result])).toEqual([
       ['79001234567', 'FAIL'],
       ['79001234569', ''],
     ]);
@@ -130,13 +131,13 @@ describe('POST /task: number merge', () => {
 
   it('updates params/clientId/timeCallAllow/TimeOffset only on open rows; keeps every attempt row', async () => {
     const id = (await post(['79001234567', '79001234569'])).json.data.id;
-    const [closed, open] = rowsOf(t, id);
+    const [closed, open] = await rowsOf(t, id);
     // a pending retry row (attempt 2) of the closed number must survive a re-POST
-    t.db.$client
-      .prepare("INSERT INTO task_results (taskId, phoneId, phone, changeTime, attemptNumber, state) VALUES (?, '9001234567', '79001234567', 1, 2, 'CreateTask')")
-      .run(id);
+    await t.db.run("INSERT INTO task_results (taskId, phoneId, phone, changeTime, attemptNumber, state) VALUES (?, '9001234567', '79001234567', 1, 2, 'CreateTask')", [
+      Number(id),
+    ]);
     await post([{ number: '79001234567', params: { a: 1 } }, { number: '79001234569', params: { b: 2 }, clientId: 'c1', TimeOffset: -3 }]);
-    const rows = rowsOf(t, id);
+    const rows = await rowsOf(t, id);
     expect(rows.map((x) => [x.id, x.params, x.clientId, x.timeOffsetMinutes])).toEqual([
       [closed.id, '', '', null],
       [open.id, '{"b":2}', 'c1', -180],
@@ -147,16 +148,16 @@ describe('POST /task: number merge', () => {
   it('numbers omitted leaves the list alone; numbers [] removes all', async () => {
     const id = (await post(['79001234567'])).json.data.id;
     await t.call('POST', '/task', { crmId: 'merge', innerNum: '1', name: 'renamed' });
-    expect(rowsOf(t, id)).toHaveLength(2); // the closed row and the retry row of 79001234567
+    expect(await rowsOf(t, id)).toHaveLength(2); // the closed row and the retry row of 79001234567
     await post([]);
-    expect(rowsOf(t, id)).toHaveLength(0);
+    expect(await rowsOf(t, id)).toHaveLength(0);
   });
 
   it('handles 20 000 numbers in one request', async () => {
     const numbers = Array.from({ length: 20_000 }, (_, i) => String(79000000000 + i));
     const r = await post(numbers);
     expect(r.json.result).toBe(true);
-    expect(rowsOf(t, r.json.data.id)).toHaveLength(20_000);
+    expect(await rowsOf(t, r.json.data.id)).toHaveLength(20_000);
   });
 });
 
@@ -187,7 +188,7 @@ describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
     // integer fields the PUT set are answered as numbers (even "10": the request's own types are gone after
     // validation), the others as the stored strings
     expect(r.json.data).toMatchObject({ id: a.id, crmId: 'keep-me', state: 2, maxCountChannels: 10, maxAttempt: '1' });
-    expect(rowsOf(t, a.id)).toHaveLength(1); // numbers ignored by PUT
+    expect(await rowsOf(t, a.id)).toHaveLength(1); // numbers ignored by PUT
     expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
     const again = await t.call('POST', '/task', { crmId: 'keep-me', innerNum: '1' });
     expect(again.json.data.id).toBe(a.id); // no duplicate task (the v1.35 bug)
@@ -207,11 +208,11 @@ describe('GET /task, GET/PUT/DELETE /task/{id}', () => {
 
   it('DELETE removes the task and its rows, keeps polling answers, and is idempotent', async () => {
     const a = (await t.call('POST', '/task', { innerNum: '1', numbers: ['79001234567'] })).json.data;
-    t.db.$client.prepare(`INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (?, 1, '1', 'x', 'x', '1', '1', 1)`).run(a.id);
+    await t.db.run(`INSERT INTO polling_results (taskId, pollingId, questionCrmId, phoneId, phone, result, exten, changeTime) VALUES (?, 1, '1', 'x', 'x', '1', '1', 1)`, [Number(a.id)]);
     expect((await t.call('DELETE', `/task/${a.id}`)).json).toMatchObject({ result: true, data: [] });
-    expect(rowsOf(t, a.id)).toHaveLength(0);
+    expect(await rowsOf(t, a.id)).toHaveLength(0);
     expect((await t.call('GET', `/task/${a.id}`)).json.result).toBe(false);
-    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM polling_results WHERE taskId = ?').get(a.id)).toEqual({ n: 1 });
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM polling_results WHERE taskId = ?', [Number(a.id)])).toEqual({ n: 1 });
     expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
     expect((await t.call('DELETE', `/task/${a.id}`)).json.result).toBe(true);
   });
@@ -230,15 +231,15 @@ describe('POST /task-signal-close', () => {
     const b = (await t.call('POST', '/task', { innerNum: '1', numbers: ['89001234567', '79001234570'] })).json.data;
     const r = await t.call('POST', '/task-signal-close', { phone: '+7 900 123-45-67', taskId: a.id });
     expect(r.json).toMatchObject({ result: true, data: { closed: 2, taskIds: [a.id] } }); // ids as strings, like data.id
-    expect(rowsOf(t, a.id).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', '']);
-    expect(rowsOf(t, b.id).map((x) => x.result)).toEqual(['', '']); // other task untouched with taskId given
+    expect((await rowsOf(t, a.id)).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', '']);
+    expect((await rowsOf(t, b.id)).map((x) => x.result)).toEqual(['', '']); // other task untouched with taskId given
     expect(t.dialer.changed.at(-1)).toEqual([Number(a.id)]);
 
     // rows without clientId are not one "client": only the signalled number closes
     const noTask = await t.call('POST', '/task-signal-close', { phone: '79001234570' });
     expect(noTask.json.data).toEqual({ closed: 2, taskIds: [a.id, b.id] });
-    expect(rowsOf(t, a.id).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', 'SUCCESS_EXTERNAL_SIGNAL']);
-    const row = rowsOf(t, a.id)[0];
+    expect((await rowsOf(t, a.id)).map((x) => x.result)).toEqual(['SUCCESS_EXTERNAL_SIGNAL', 'SUCCESS_EXTERNAL_SIGNAL', '', 'SUCCESS_EXTERNAL_SIGNAL']);
+    const row = (await rowsOf(t, a.id))[0];
     expect(row.closeTime).toBeGreaterThan(0);
     expect(row.changeTime).toBe(row.closeTime);
   });
@@ -262,8 +263,11 @@ describe('POST /task-signal-close', () => {
 
 describe('GET /results/{changeTime}', () => {
   const t = testApi();
-  const insert = t.db.$client.prepare("INSERT INTO task_results (taskId, phoneId, phone, changeTime) VALUES (1, 'p', 'p', ?)");
-  for (const ct of [100.5, 100.25, 200, 100.25, 300.75]) insert.run(ct);
+  const insert = async (ct: number) =>
+    Number(await t.db.value("INSERT INTO task_results (taskId, phoneId, phone, changeTime) VALUES (1, 'p', 'p', ?) RETURNING id", [ct]));
+  beforeAll(async () => {
+    for (const ct of [100.5, 100.25, 200, 100.25, 300.75]) await insert(ct);
+  });
 
   it('returns rows with changeTime >= t ordered by changeTime then id; fractional t works; bound inclusive', async () => {
     const r = await t.call('GET', '/results/100.25');
@@ -286,7 +290,7 @@ describe('GET /results/{changeTime}', () => {
   });
 
   it('shows the raw hangup cause, so a busy customer is told apart from one who did not answer', async () => {
-    t.db.$client.prepare("UPDATE task_results SET result = 'FAIL', outDialState = 'BUSY', cause = 'User busy', hangupCause = 17 WHERE id = 3").run();
+    await t.db.run("UPDATE task_results SET result = 'FAIL', outDialState = 'BUSY', cause = 'User busy', hangupCause = 17 WHERE id = 3");
     const row = (await t.call('GET', '/results/200')).json.data.results[0];
     // hangupCause is our own field and keeps its native type
     expect(row).toMatchObject({ id: '3', result: 'FAIL', outDialState: 'BUSY', cause: 'User busy', hangupCause: 17 });
@@ -311,7 +315,8 @@ describe('GET /results/{changeTime}', () => {
 
   it('time fields are strings that read back to exactly the stored value; a whole value keeps its .0, 0 is "0"', async () => {
     const tricky = [1724235073.123 + 7 / 1000, 1724235071.0536, Date.now() / 1000 + 999 / 1000, 0.1 + 0.2 + 1e9];
-    const ids = tricky.map((ct) => Number(insert.run(ct).lastInsertRowid));
+    const ids: number[] = [];
+    for (const ct of tricky) ids.push(await insert(ct));
     for (const [i, id] of ids.entries()) {
       // the bound is the stored value itself, so that row comes first
       const row = (await t.call('GET', `/results/${tricky[i]}`)).json.data.results[0];
@@ -321,17 +326,16 @@ describe('GET /results/{changeTime}', () => {
       expect(row.closeTime).toBe('0'); // 1C: Закрыта = closeTime <> "0"
       expect(row.timeCallAllow).toBe('0');
     }
-    t.db.$client.prepare('UPDATE task_results SET closeTime = 1724235073, timeOffsetMinutes = -180 WHERE id = ?').run(ids[0]);
+    await t.db.run('UPDATE task_results SET closeTime = 1724235073, timeOffsetMinutes = -180 WHERE id = ?', [ids[0]]);
     const closed = (await t.call('GET', `/results/${tricky[0]}`)).json.data.results[0];
     expect(closed).toMatchObject({ closeTime: '1724235073.0', timeOffsetMinutes: '-180', attemptNumber: '1', countTry: null, hangupCause: null });
-    t.db.$client.prepare('DELETE FROM task_results WHERE id IN (' + ids.join(',') + ')').run();
+    await t.db.run('DELETE FROM task_results WHERE id IN (' + ids.join(',') + ')');
   });
 
   it('caps at 10 000 rows', async () => {
-    const tx = t.db.$client.transaction(() => {
-      for (let i = 0; i < 10_050; i++) insert.run(1000 + i);
+    await t.db.tx(async () => {
+      for (let i = 0; i < 10_050; i++) await insert(1000 + i);
     });
-    tx();
     const r = await t.call('GET', '/results/1000');
     expect(r.json.data.results).toHaveLength(10_000);
     expect(r.json.data.results[0].changeTime).toBe('1000.0');
@@ -343,12 +347,11 @@ describe('GET /task/{id} never serves a stale answer', () => {
   it('sees writes made through the same connection and through another connection', async () => {
     const id = (await t.call('POST', '/task', { innerNum: '1', numbers: ['79001234567'] })).json.data.id;
     expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateTask');
-    t.db.$client.prepare("UPDATE task_results SET state = 'CreateCallFile' WHERE taskId = ?").run(id);
+    await t.db.run("UPDATE task_results SET state = 'CreateCallFile' WHERE taskId = ?", [Number(id)]);
     expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('CreateCallFile');
-    const Database = (await import('better-sqlite3')).default;
-    const other = new Database(t.db.$client.name);
-    other.prepare("UPDATE task_results SET state = 'startDial' WHERE taskId = ?").run(id);
-    other.close();
+    const other = await openDb(t.config.databaseUrl); // a connection of its own (on PostgreSQL: as another node)
+    await other.run("UPDATE task_results SET state = 'startDial' WHERE taskId = ?", [Number(id)]);
+    await other.close();
     expect((await t.call('GET', `/task/${id}`)).json.data.results[0].state).toBe('startDial');
   });
 });

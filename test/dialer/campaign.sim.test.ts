@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { tasks } from '../../src/db/schema.js';
 import type { Dialer } from '../../stasis/dialer/index.js';
 import { addTask, fakeSurvey, maxConcurrent, rowsOf, taskOf, until } from './helpers.js';
 import { simSuite, SCALE } from './sim-harness.js';
@@ -14,9 +12,9 @@ beforeAll(async () => {
 afterAll(() => s.cleanup());
 
 const callsTo = (numbers: string[]) => s.sim.world.callLog.filter((c) => numbers.includes(c.number) && !c.endpoint.includes('@internal'));
-const closed = (taskId: number, ms = 15_000) => until(() => taskOf(s.db, taskId).state === 1, ms, `task ${taskId} closed`);
-const setState = (taskId: number, state: number) => {
-  s.db.update(tasks).set({ state }).where(eq(tasks.id, taskId)).run();
+const closed = (taskId: number, ms = 15_000) => until(async () => (await taskOf(s.db, taskId)).state === 1, ms, `task ${taskId} closed`);
+const setState = async (taskId: number, state: number) => {
+  await s.db.run('UPDATE tasks SET state = ? WHERE id = ?', [state, taskId]);
   dialer.tasksChanged([taskId]);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,24 +23,24 @@ const numbers = (base: number, n: number, last: string) => Array.from({ length: 
 describe('pacing against the simulator', () => {
   it('never has more calls in flight than maxCountChannels, in insertion order', async () => {
     const nums = numbers(100000, 12, '0'); // answer after 2 s, survey holds 3 s
-    const { task } = addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 3 }, nums);
+    const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 3 }, nums);
     dialer.tasksChanged([task.id]);
     await closed(task.id);
     const calls = callsTo(nums);
     expect(calls).toHaveLength(12);
     expect(maxConcurrent(calls)).toBe(3);
     expect(calls.map((c) => c.number)).toEqual(nums);
-    expect(rowsOf(s.db, task.id).every((r) => r.result === 'SUCCESS_POLLING')).toBe(true);
+    expect((await rowsOf(s.db, task.id)).every((r) => r.result === 'SUCCESS_POLLING')).toBe(true);
   });
 
   it('never rings more customers for an extension than its agent can take', async () => {
     s.sim.world.setAgent('202', { answerAfterMs: 500, hangupAfterMs: 4000 });
     const nums = numbers(200000, 4, '7');
-    const { task } = addTask(s.db, { innerNum: '202', maxCountChannels: 4 }, nums);
+    const { task } = await addTask(s.db, { innerNum: '202', maxCountChannels: 4 }, nums);
     dialer.tasksChanged([task.id]);
     await closed(task.id);
     expect(maxConcurrent(callsTo(nums))).toBe(1);
-    expect(rowsOf(s.db, task.id).map((r) => r.result)).toEqual(Array(4).fill('SUCCESS_USER_H'));
+    expect((await rowsOf(s.db, task.id)).map((r) => r.result)).toEqual(Array(4).fill('SUCCESS_USER_H'));
     s.sim.world.setAgent('202', { answerAfterMs: 1000, hangupAfterMs: 600_000 });
   });
 
@@ -51,13 +49,13 @@ describe('pacing against the simulator', () => {
     s.sim.world.setAgent('201', { answerAfterMs: 500, hangupAfterMs: 3000 });
     s.sim.world.setAgent('202', { answerAfterMs: 500, hangupAfterMs: 3000 });
     const nums = numbers(300000, 6, '7');
-    const { task } = addTask(s.db, { innerNum: '9000', maxCountChannels: 10 }, nums);
+    const { task } = await addTask(s.db, { innerNum: '9000', maxCountChannels: 10 }, nums);
     dialer.tasksChanged([task.id]);
     await closed(task.id);
     const calls = callsTo(nums);
     expect(maxConcurrent(calls)).toBeLessThanOrEqual(2);
     expect(maxConcurrent(calls)).toBe(2);
-    expect(rowsOf(s.db, task.id).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
+    expect((await rowsOf(s.db, task.id)).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
     s.sim.world.setAgent('201', { answerAfterMs: 1000, hangupAfterMs: 600_000 });
     s.sim.world.setAgent('202', { answerAfterMs: 1000, hangupAfterMs: 600_000 });
   });
@@ -66,35 +64,35 @@ describe('pacing against the simulator', () => {
 describe('pause, resume and close mid-campaign', () => {
   it('starts nothing while paused or closed, finishes and records calls in flight', async () => {
     const nums = numbers(400000, 8, '0');
-    const { task } = addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2 }, nums);
+    const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2 }, nums);
     dialer.tasksChanged([task.id]);
     await until(() => callsTo(nums).length === 2, 3000, 'two calls');
-    setState(task.id, 2);
-    await until(() => rowsOf(s.db, task.id).filter((r) => r.result).length === 2, 5000, 'in-flight recorded');
+    await setState(task.id, 2);
+    await until(async () => (await rowsOf(s.db, task.id)).filter((r) => r.result).length === 2, 5000, 'in-flight recorded');
     await sleep(500);
     expect(callsTo(nums)).toHaveLength(2);
-    expect(taskOf(s.db, task.id).state).toBe(2); // a paused task never closes itself
+    expect((await taskOf(s.db, task.id)).state).toBe(2); // a paused task never closes itself
 
-    setState(task.id, 0);
+    await setState(task.id, 0);
     await until(() => callsTo(nums).length >= 4, 3000, 'resumed');
-    setState(task.id, 1);
+    await setState(task.id, 1);
     const started = callsTo(nums).length;
-    await until(() => rowsOf(s.db, task.id).filter((r) => r.result).length === started, 5000, 'recorded after close');
+    await until(async () => (await rowsOf(s.db, task.id)).filter((r) => r.result).length === started, 5000, 'recorded after close');
     await sleep(500);
     expect(callsTo(nums)).toHaveLength(started);
-    expect(rowsOf(s.db, task.id).filter((r) => r.state === 'CreateTask')).toHaveLength(8 - started);
+    expect((await rowsOf(s.db, task.id)).filter((r) => r.state === 'CreateTask')).toHaveLength(8 - started);
   });
 });
 
 describe('retries', () => {
   it('retries a busy number after tryInterval up to maxAttempt, but not a number that does not exist', async () => {
-    const { task } = addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2, maxAttempt: 3, tryInterval: 30 }, [
+    const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2, maxAttempt: 3, tryInterval: 30 }, [
       '79005000002',
       '79005000008',
     ]);
     dialer.tasksChanged([task.id]);
     await closed(task.id);
-    const rows = rowsOf(s.db, task.id);
+    const rows = await rowsOf(s.db, task.id);
     expect(rows.map((r) => [r.phone, r.attemptNumber, r.result])).toEqual([
       ['79005000002', 1, 'FAIL'],
       ['79005000008', 1, 'FAIL'],
@@ -113,23 +111,23 @@ describe('dialing windows', () => {
     const nowMin = Math.floor(Date.now() / 60_000) % 1440;
     const start = (nowMin + 120) % 1440;
     const end = (nowMin + 180) % 1440;
-    const { task } = addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2, timeStart: start, timeEnd: end }, [
+    const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 2, timeStart: start, timeEnd: end }, [
       { phone: '79006000002' }, // PBX time (UTC here): outside
       { phone: '79006000012', timeOffsetMinutes: 150 }, // UTC+2:30: inside
     ]);
     dialer.tasksChanged([task.id]);
-    await until(() => rowsOf(s.db, task.id)[1]!.result, 3000, 'in-window number dialed');
+    await until(async () => (await rowsOf(s.db, task.id))[1]!.result, 3000, 'in-window number dialed');
     await sleep(300);
-    expect(rowsOf(s.db, task.id)[0]).toMatchObject({ state: 'CreateTask', result: '' });
+    expect((await rowsOf(s.db, task.id))[0]).toMatchObject({ state: 'CreateTask', result: '' });
     expect(callsTo(['79006000002'])).toHaveLength(0);
-    expect(taskOf(s.db, task.id).state).toBe(0);
-    setState(task.id, 1);
+    expect((await taskOf(s.db, task.id)).state).toBe(0);
+    await setState(task.id, 1);
   });
 });
 
 describe('client grouping', () => {
   it("never calls two numbers of a client at once and closes the others on success", async () => {
-    const { task } = addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 3 }, [
+    const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', maxCountChannels: 3 }, [
       { phone: '79007000010', clientId: 'ann' },
       { phone: '79007000020', clientId: 'ann' },
       { phone: '79007000030', clientId: 'bob' },
@@ -138,7 +136,7 @@ describe('client grouping', () => {
     ]);
     dialer.tasksChanged([task.id]);
     await closed(task.id);
-    const rows = rowsOf(s.db, task.id);
+    const rows = await rowsOf(s.db, task.id);
     expect(rows.map((r) => [r.phone, r.result])).toEqual([
       ['79007000010', 'SUCCESS_POLLING'],
       ['79007000020', 'SUCCESS_ANOTHER_PHONE'],
@@ -160,17 +158,17 @@ describe('queue detection', () => {
       q.sim.world.setAgent('202', { answerAfterMs: 500, hangupAfterMs: 3000 });
       q.sim.world.setAgent('203', { answerAfterMs: 500, hangupAfterMs: 3000 });
       const nums = ['79011000007', '79011000017', '79011000027', '79011000037'];
-      const { task } = addTask(q.db, { innerNum: '9000', maxCountChannels: 10 }, nums);
+      const { task } = await addTask(q.db, { innerNum: '9000', maxCountChannels: 10 }, nums);
       d.tasksChanged([task.id]);
-      await until(() => taskOf(q.db, task.id).state === 1, 15_000, 'queue task closed');
+      await until(async () => (await taskOf(q.db, task.id)).state === 1, 15_000, 'queue task closed');
       const calls = q.sim.world.callLog.filter((c) => nums.includes(c.number));
       expect(maxConcurrent(calls)).toBe(2);
-      expect(rowsOf(q.db, task.id).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
+      expect((await rowsOf(q.db, task.id)).every((r) => r.result.startsWith('SUCCESS_'))).toBe(true);
       // an extension is not a queue (QUEUE_MEMBER(202,count) answers 0 as on Asterisk): it is dialed
-      const ext = addTask(q.db, { innerNum: '202' }, ['79011000047']);
+      const ext = await addTask(q.db, { innerNum: '202' }, ['79011000047']);
       d.tasksChanged([ext.task.id]);
-      await until(() => taskOf(q.db, ext.task.id).state === 1, 15_000, 'extension task closed');
-      expect(rowsOf(q.db, ext.task.id)[0]!.result).toMatch(/^SUCCESS_/);
+      await until(async () => (await taskOf(q.db, ext.task.id)).state === 1, 15_000, 'extension task closed');
+      expect((await rowsOf(q.db, ext.task.id))[0]!.result).toMatch(/^SUCCESS_/);
     } finally {
       await q.cleanup();
     }

@@ -1,33 +1,39 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.js';
-import { tasks, taskResults } from '../../src/db/schema.js';
+import type { Db, Queries } from '../../src/db/client.js';
+import type { tasks, taskResults } from '../../src/db/schema.js';
 import type { RunSurvey, SurveyOutcome } from '../../stasis/survey/types.js';
 
+type TaskRow = typeof tasks.$inferSelect;
+type ResultRow = typeof taskResults.$inferSelect;
+
+/** INSERT of the given columns, answering the whole row (both dialects have RETURNING). */
+async function insertRow<T>(q: Queries, table: string, values: Record<string, unknown>): Promise<T> {
+  const cols = Object.keys(values).filter((k) => values[k] !== undefined);
+  const sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`;
+  return (await q.get<T>(sql, cols.map((k) => values[k])))!;
+}
+
+/** A task and its numbers written straight into the database (no API), in one transaction. */
 export function addTask(db: Db, values: Partial<typeof tasks.$inferInsert>, numbers: (string | Partial<typeof taskResults.$inferInsert>)[]) {
-  return db.transaction((tx) => {
-    const t = tx.insert(tasks).values({ name: 'test', innerNum: '201', maxCountChannels: 1, ...values }).returning().get();
-    const rows = numbers.map((n) => {
+  return db.tx(async (q) => {
+    const task = await insertRow<TaskRow>(q, 'tasks', { name: 'test', innerNum: '201', maxCountChannels: 1, ...values });
+    const rows: ResultRow[] = [];
+    for (const n of numbers) {
       const v = typeof n === 'string' ? { phone: n } : n;
       const phone = v.phone as string;
-      return tx
-        .insert(taskResults)
-        .values({ taskId: t.id, phoneId: phone.slice(-10), changeTime: 0, ...v, phone })
-        .returning()
-        .get();
-    });
-    return { task: t, rows };
+      rows.push(await insertRow<ResultRow>(q, 'task_results', { taskId: task.id, phoneId: phone.slice(-10), changeTime: 0, ...v, phone }));
+    }
+    return { task, rows };
   });
 }
 
-export const rowsOf = (db: Db, taskId: number) =>
-  db.select().from(taskResults).where(eq(taskResults.taskId, taskId)).orderBy(taskResults.id).all();
-export const taskOf = (db: Db, taskId: number) => db.select().from(tasks).where(eq(tasks.id, taskId)).get()!;
+export const rowsOf = (db: Db, taskId: number) => db.all<ResultRow>('SELECT * FROM task_results WHERE taskId = ? ORDER BY id', [taskId]);
+export const taskOf = async (db: Db, taskId: number) => (await db.get<TaskRow>('SELECT * FROM tasks WHERE id = ?', [taskId]))!;
 
-/** Poll until `check` returns a truthy value (real time). */
-export async function until<T>(check: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+/** Poll until `check` answers a truthy value (real time); `check` may be async (database reads are). */
+export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

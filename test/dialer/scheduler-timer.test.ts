@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createClock } from '../../src/clock.js';
 import { createDialer } from '../../stasis/dialer/index.js';
@@ -6,7 +7,7 @@ import { FakeAri } from './fake-ari.js';
 import { addTask, fakeSurvey } from './helpers.js';
 import { freshEnv } from '../helpers/env.js';
 
-const env = freshEnv({ DIALER_TIME_SCALE: '1' });
+const env = await freshEnv({ DIALER_TIME_SCALE: '1' });
 afterAll(() => env.cleanup());
 
 describe('scheduler timer', () => {
@@ -15,7 +16,7 @@ describe('scheduler timer', () => {
     const passes = vi.spyOn(Scheduler.prototype, 'pass');
     const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(1), runSurvey: fakeSurvey(), simulator: true });
     const in30days = Math.floor(Date.now() / 1000) + 30 * 86_400;
-    addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, [{ phone: '79000000007', timeCallAllow: in30days }]);
+    await addTask(env.db, { innerNumType: 'polling', innerNum: '1' }, [{ phone: '79000000007', timeCallAllow: in30days }]);
     await dialer.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(passes.mock.calls.length).toBeLessThan(10);
@@ -29,19 +30,24 @@ describe('scheduler pass', () => {
   it('starts following agent targets only after its transaction committed', async () => {
     const { AgentAvailability } = await import('../../stasis/dialer/agents.js');
     const inTx: boolean[] = [];
+    // Marks the async context of every transaction's body (both dialects; nested ones join the outer one).
+    const txBody = new AsyncLocalStorage<true>();
+    const realTx = env.db.tx.bind(env.db);
+    const txSpy = vi.spyOn(env.db, 'tx').mockImplementation((fn) => realTx((q) => txBody.run(true, () => fn(q))));
     const original = AgentAvailability.prototype.watch;
     const spy = vi.spyOn(AgentAvailability.prototype, 'watch').mockImplementation(function (this: InstanceType<typeof AgentAvailability>, t: string) {
-      inTx.push(env.db.$client.inTransaction);
+      inTx.push(txBody.getStore() === true);
       return original.call(this, t);
     });
     const ari = new FakeAri(10);
     const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(1), runSurvey: fakeSurvey(), simulator: true });
-    addTask(env.db, { innerNum: '204' }, ['79000000507']); // 204 is busy: nothing is dialed
+    await addTask(env.db, { innerNum: '204' }, ['79000000507']); // 204 is busy: nothing is dialed
     await dialer.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(inTx.length).toBeGreaterThan(0);
     expect(inTx.every((x) => !x)).toBe(true);
     spy.mockRestore();
     await dialer.stop();
+    txSpy.mockRestore();
   });
 });

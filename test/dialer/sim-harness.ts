@@ -11,7 +11,7 @@ export const SCALE = 0.02;
 
 /** A fresh DB + config, a simulator, and a way to start dialers connected to it through the real ari-client. */
 export async function simSuite(env: Record<string, string> = {}, trunkMode?: 'local' | 'sip') {
-  const e = freshEnv({ DIALER_TIME_SCALE: String(SCALE), DIALER_QUEUES: '9000,9001', DIALER_SAFETY_TICK_SECONDS: '1', ...env });
+  const e = await freshEnv({ DIALER_TIME_SCALE: String(SCALE), DIALER_QUEUES: '9000,9001', DIALER_SAFETY_TICK_SECONDS: '1', ...env });
   const sim: Simulator = await startSimulator({ port: 0, timeScale: SCALE, seed: 1, trunkMode });
   const opened: { ari: AriPort; dialer: Dialer }[] = [];
 
@@ -33,7 +33,7 @@ export async function simSuite(env: Record<string, string> = {}, trunkMode?: 'lo
         await o.ari.close();
       }
       await sim.stop();
-      e.cleanup();
+      await e.cleanup();
     },
   };
 }

@@ -6,14 +6,14 @@ import { apiUnderTest, BASE } from './harness/api.js';
  * Hostile input against every endpoint: never a 5xx, never a partial write (a refused request leaves the
  * database and the data dir byte-for-byte as they were), always a message naming what was wrong.
  */
-const t = apiUnderTest();
+const t = await apiUnderTest();
 afterAll(() => t.cleanup());
 
 const RUNS = Number(process.env.FAULTS_RUNS ?? 40);
 type Res = Awaited<ReturnType<typeof t.send>>;
 
 /** The contract for any answer: no 5xx; JSON; a refusal names the problem and changes nothing. */
-function judge(what: string, res: Res, before: string): void {
+async function judge(what: string, res: Res, before: string): Promise<void> {
   expect(res.status, `${what}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
   expect(res.json, `${what}: not JSON: ${res.text.slice(0, 200)}`).toBeDefined();
   const refused = res.status >= 400 || res.json.result === false;
@@ -25,13 +25,13 @@ function judge(what: string, res: Res, before: string): void {
     expect(Array.isArray(res.json.messages) && res.json.messages.length > 0, `${what}: no message`).toBe(true);
     for (const m of res.json.messages) expect(typeof m === 'string' && m.trim().length > 0, `${what}: empty message`).toBe(true);
   }
-  expect(t.snapshot(), `${what}: refused but something was written`).toBe(before);
+  expect(await t.snapshot(), `${what}: refused but something was written`).toBe(before);
 }
 
 async function check(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) {
-  const before = t.snapshot();
+  const before = await t.snapshot();
   const res = await t.send(method, path, body, headers);
-  judge(`${method} ${path}`, res, before);
+  await judge(`${method} ${path}`, res, before);
   return res;
 }
 
@@ -120,16 +120,16 @@ describe('huge and deep', () => {
   }, 60_000);
 
   it('a body over DIALER_MAX_BODY_BYTES is 413 with a message and writes nothing', async () => {
-    const small = apiUnderTest({ DIALER_MAX_BODY_BYTES: '4096' });
+    const small = await apiUnderTest({ DIALER_MAX_BODY_BYTES: '4096' });
     try {
-      const before = small.snapshot();
+      const before = await small.snapshot();
       const res = await small.send('POST', `${BASE}/task`, JSON.stringify({ innerNum: '201', numbers: Array(2000).fill('79001234567') }), JSON_H);
       expect(res.status).toBe(413);
       expect(res.json.result).toBe(false);
       expect(res.json.messages[0]).toMatch(/4096/);
-      expect(small.snapshot()).toBe(before);
+      expect(await small.snapshot()).toBe(before);
     } finally {
-      small.cleanup();
+      await small.cleanup();
     }
   });
 });
@@ -228,12 +228,12 @@ describe('path tricks in ids and names', () => {
   it('DELETE /audio/{name} with traversal never touches anything outside the audio folder', async () => {
     const names = ['..%2F..%2Fautodialer.sqlite', '..%2Ftest.sqlite', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..', '.', '..%5C..%5Cx.wav', '%00.mp3', 'hello.mp3%2F..%2F..%2Ftest.sqlite'];
     for (const n of names) {
-      const before = t.snapshot();
+      const before = await t.snapshot();
       const res = await t.send('DELETE', `${BASE}/audio/${n}`);
       expect(res.status, n).toBeLessThan(500);
       // "." and ".." are resolved by the URL itself and match no route (404); the rest are refused by name
       if (res.status !== 404) expect(res.json?.result, n).toBe(false);
-      expect(t.snapshot(), n).toBe(before);
+      expect(await t.snapshot(), n).toBe(before);
     }
     expect((await t.send('GET', `${BASE}/audio`)).json.data.map((a: { name: string }) => a.name)).toContain('hello.mp3');
   });

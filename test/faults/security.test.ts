@@ -10,8 +10,9 @@ const concrete = (path: string) =>
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const PUBLIC = new Set(['/admin-cabinet/session/start', '/health', '/openapi.json']);
 
+const guarded = await apiUnderTest({ DIALER_ADMIN_PASSWORD: 'pw', DIALER_API_TOKENS: 'tok', DIALER_TRUSTED_PROXIES: '10.0.0.5' });
 describe('every route needs credentials from a non-local client', () => {
-  const t = apiUnderTest({ DIALER_ADMIN_PASSWORD: 'pw', DIALER_API_TOKENS: 'tok', DIALER_TRUSTED_PROXIES: '10.0.0.5' });
+  const t = guarded;
   afterAll(() => t.cleanup());
   // Enumerated from the app itself: a route added later is covered without touching this test.
   const routes = t.app.routes.filter((r) => r.method !== 'ALL' && !PUBLIC.has(r.path));
@@ -23,12 +24,12 @@ describe('every route needs credentials from a non-local client', () => {
 
   it('401 without credentials, and nothing is written', async () => {
     for (const r of routes) {
-      const before = t.snapshot();
+      const before = await t.snapshot();
       const body = ['POST', 'PUT', 'PATCH'].includes(r.method) ? JSON.stringify({ innerNum: '201', numbers: ['79001234567'], phone: '79001234567', name: 'x' }) : undefined;
       const res = await t.send(r.method, concrete(r.path), body, { 'content-type': 'application/json' }, REMOTE);
       expect(res.status, `${r.method} ${r.path}`).toBe(401);
       expect(res.json.errors, `${r.method} ${r.path}`).toEqual(["The user isn't authenticated."]);
-      expect(t.snapshot(), `${r.method} ${r.path}`).toBe(before);
+      expect(await t.snapshot(), `${r.method} ${r.path}`).toBe(before);
     }
   });
 
@@ -72,9 +73,10 @@ describe('every route needs credentials from a non-local client', () => {
   });
 });
 
+let now = Date.now();
+const sessions = await apiUnderTest({ DIALER_ADMIN_PASSWORD: 'pw', DIALER_SESSION_TTL_SECONDS: '60' }, () => now);
 describe('sessions and lockout', () => {
-  let now = Date.now();
-  const t = apiUnderTest({ DIALER_ADMIN_PASSWORD: 'pw', DIALER_SESSION_TTL_SECONDS: '60' }, () => now);
+  const t = sessions;
   afterAll(() => t.cleanup());
   const login = (password: string, from = REMOTE) => t.send('POST', '/admin-cabinet/session/start', `login=admin&password=${password}`, FORM, from);
 
@@ -114,8 +116,9 @@ describe('sessions and lockout', () => {
   });
 });
 
+const storage = await apiUnderTest({ DIALER_MAX_UPLOAD_BYTES: '2048' });
 describe('audio storage', () => {
-  const t = apiUnderTest({ DIALER_MAX_UPLOAD_BYTES: '2048' });
+  const t = storage;
   afterAll(() => t.cleanup());
   const upload = (name: string, size: number) => {
     const form = new FormData();
@@ -140,7 +143,7 @@ describe('audio storage', () => {
   });
 
   it('uploads over DIALER_MAX_UPLOAD_BYTES get 413 and store nothing, with or without Content-Length', async () => {
-    const before = t.snapshot();
+    const before = await t.snapshot();
     const big = await upload('big.wav', 10_000);
     expect(big.status).toBe(413);
     expect(big.json.result).toBe(false);
@@ -158,6 +161,6 @@ describe('audio storage', () => {
     });
     const res = await t.app.request(`${BASE}/audio`, { method: 'POST', body: stream, headers: { 'content-type': `multipart/form-data; boundary=${B}` }, duplex: 'half' } as RequestInit, LOCAL);
     expect(res.status).toBe(413);
-    expect(t.snapshot()).toBe(before);
+    expect(await t.snapshot()).toBe(before);
   });
 });

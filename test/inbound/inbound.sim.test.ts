@@ -22,7 +22,7 @@ import { api } from '../survey/e2e-helpers.js';
 const SCALE = 0.1;
 let sim: Simulator;
 let speechkit: FakeSpeechKit;
-let env: ReturnType<typeof freshEnv>;
+let env: Awaited<ReturnType<typeof freshEnv>>;
 let ari: AriPort;
 let tts: Tts;
 let inbound: Inbound;
@@ -45,7 +45,7 @@ beforeAll(async () => {
     played.set(ch, [...(played.get(ch) ?? []), ev.playback.media_uri]);
   });
   speechkit = await startFakeSpeechKit();
-  env = freshEnv({ YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url, DIALER_TIME_SCALE: String(SCALE), ARI_URL: sim.url });
+  env = await freshEnv({ YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url, DIALER_TIME_SCALE: String(SCALE), ARI_URL: sim.url });
   ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: env.config.ari.app, log: env.log });
   tts = createTts(env.config.tts, env.dir, env.log);
   const clock = createClock(SCALE);
@@ -81,7 +81,7 @@ afterAll(async () => {
   await ari?.close();
   await sim?.stop();
   await speechkit?.close();
-  env?.cleanup();
+  await env?.cleanup();
 });
 
 /**

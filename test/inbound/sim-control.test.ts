@@ -7,12 +7,12 @@ import { freshEnv } from '../helpers/env.js';
 
 let sim: Simulator;
 let ari: AriPort;
-let env: ReturnType<typeof freshEnv>;
+let env: Awaited<ReturnType<typeof freshEnv>>;
 const events: AriEvent[] = [];
 
 beforeAll(async () => {
   sim = await startSimulator({ timeScale: 0.1 });
-  env = freshEnv();
+  env = await freshEnv();
   ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: 'inbound-test', log: env.log });
   ari.onEvent((e) => events.push(e));
 });
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ari?.close();
   await sim?.stop();
-  env?.cleanup();
+  await env?.cleanup();
 });
 
 const post = (body: unknown) =>

@@ -10,7 +10,7 @@ import { freshEnv } from '../helpers/env.js';
 
 const BASE = '/pbxcore/api/module-dialer/v1';
 const LOCAL = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
-const env = freshEnv();
+const env = await freshEnv();
 afterAll(() => env.cleanup());
 const app = createApp({
   config: env.config,

@@ -6,7 +6,7 @@ import { bundledFfmpegPath, createFfmpegConverter } from '../../src/media/ffmpeg
 import { parseWav, pcmToWav } from '../../src/media/wav.js';
 import { freshEnv } from '../helpers/env.js';
 
-const env = freshEnv();
+const env = await freshEnv();
 afterAll(() => env.cleanup());
 const ffmpeg = bundledFfmpegPath();
 const converter = createFfmpegConverter({ log: env.log });

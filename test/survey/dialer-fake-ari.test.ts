@@ -17,14 +17,14 @@ import { SEED_POLLING } from './fixtures.js';
 
 const SCALE = 0.02;
 let speechkit: FakeSpeechKit;
-let env: ReturnType<typeof freshEnv>;
+let env: Awaited<ReturnType<typeof freshEnv>>;
 let fake: FakeAri;
 let dialer: Dialer;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   speechkit = await startFakeSpeechKit();
-  env = freshEnv({ YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url, DIALER_TIME_SCALE: String(SCALE) });
+  env = await freshEnv({ YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url, DIALER_TIME_SCALE: String(SCALE) });
   const tts = createTts(env.config.tts, env.dir, env.log);
   fake = createFakeAri();
   const clock = createClock(SCALE);
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   dialer.halt();
   await speechkit.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 async function pollingTask(number: string, polling: unknown = SEED_POLLING) {
@@ -53,7 +53,7 @@ describe('polling task through the dialer (fake ARI)', () => {
     const taskId = await pollingTask('79000000001');
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row).toMatchObject({ result: 'SUCCESS_POLLING', state: 'EVENT_POLLING_END' });
-    const answers = pollingRowsOf(env.db, taskId);
+    const answers = await pollingRowsOf(env.db, taskId);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ exten: '1', result: '1', questionCrmId: '1', phone: '79000000001', linkedId: row.linkedId });
   });
@@ -63,7 +63,7 @@ describe('polling task through the dialer (fake ARI)', () => {
     const taskId = await pollingTask('79000000002');
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('FAIL_POLLING');
-    expect(pollingRowsOf(env.db, taskId)).toEqual([]);
+    expect(await pollingRowsOf(env.db, taskId)).toEqual([]);
   });
 
   it('dial action: SUCCESS_POLLING, then the customer is bridged with the agent', async () => {
@@ -75,7 +75,7 @@ describe('polling task through the dialer (fake ARI)', () => {
     const taskId = await pollingTask('79000000003', polling);
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('SUCCESS_POLLING');
-    expect(pollingRowsOf(env.db, taskId).map((r) => [r.result, r.exten])).toEqual([['201', '0']]);
+    expect((await pollingRowsOf(env.db, taskId)).map((r) => [r.result, r.exten])).toEqual([['201', '0']]);
     // the result is recorded before the agent is rung: wait for the bridge
     const until = Date.now() + 5000;
     let bridged = fake.commands.find((c) => c.op === 'addToBridge');

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { pollingResults, taskResults } from '../../src/db/schema.js';
+import type { pollingResults, taskResults } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
 
 export const BASE = '/pbxcore/api/module-dialer/v1';
@@ -16,11 +15,13 @@ export async function api(app: Hono, method: string, path: string, body?: unknow
 export async function waitForResults(db: Db, taskId: number, count: number, ms = 15_000) {
   const until = Date.now() + ms;
   for (;;) {
-    const rows = db.select().from(taskResults).where(eq(taskResults.taskId, taskId)).all().filter((r) => r.result !== '');
+    const rows = (await db.all<typeof taskResults.$inferSelect>('SELECT * FROM task_results WHERE taskId = ? ORDER BY id', [taskId])).filter(
+      (r) => r.result !== '',
+    );
     if (rows.length >= count || Date.now() > until) return rows;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 export const pollingRowsOf = (db: Db, taskId: number) =>
-  db.select().from(pollingResults).where(eq(pollingResults.taskId, taskId)).orderBy(pollingResults.id).all();
+  db.all<typeof pollingResults.$inferSelect>('SELECT * FROM polling_results WHERE taskId = ? ORDER BY id', [taskId]);

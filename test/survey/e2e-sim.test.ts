@@ -25,7 +25,7 @@ import { SEED_POLLING, type PollingDef } from './fixtures.js';
 const SCALE = 0.1;
 let sim: Simulator;
 let speechkit: FakeSpeechKit;
-let env: ReturnType<typeof freshEnv>;
+let env: Awaited<ReturnType<typeof freshEnv>>;
 let ari: AriPort;
 let tts: Tts;
 let dialer: Dialer;
@@ -56,7 +56,7 @@ beforeAll(async () => {
     }
   });
   speechkit = await startFakeSpeechKit();
-  env = freshEnv({
+  env = await freshEnv({
     YANDEX_API_KEY: FAKE_API_KEY,
     YANDEX_TTS_URL: speechkit.url,
     DIALER_TIME_SCALE: String(SCALE),
@@ -82,7 +82,7 @@ afterAll(async () => {
   await ari?.close();
   await sim?.stop();
   await speechkit?.close();
-  env?.cleanup();
+  await env?.cleanup();
 });
 
 /** The seed's curl examples: the polling, then a polling task with dialPrefix 999 for these numbers. */
@@ -115,7 +115,7 @@ describe("the seed's example polling through the simulator", () => {
     const { taskId, pollingId } = await pollingTask(['79522233441']);
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row).toMatchObject({ result: 'SUCCESS_POLLING', state: 'EVENT_POLLING_END', phone: '79522233441' });
-    const answers = pollingRowsOf(env.db, taskId);
+    const answers = await pollingRowsOf(env.db, taskId);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ taskId, pollingId, questionCrmId: '1', phone: '79522233441', phoneId: '9522233441', result: '1', exten: '1' });
     expect(answers[0].linkedId).toBe(row.linkedId);
@@ -131,7 +131,7 @@ describe("the seed's example polling through the simulator", () => {
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('FAIL_POLLING');
     expect(played.get(row.callFile!)).toEqual(Array(4).fill(await uriOf(QUESTION)));
-    expect(pollingRowsOf(env.db, taskId)).toEqual([]);
+    expect(await pollingRowsOf(env.db, taskId)).toEqual([]);
   });
 
   it('customer hangs up in the middle of the question: FAIL_POLLING', async () => {
@@ -140,7 +140,7 @@ describe("the seed's example polling through the simulator", () => {
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('FAIL_POLLING');
     expect(played.get(row.callFile!)).toEqual([await uriOf(QUESTION)]);
-    expect(pollingRowsOf(env.db, taskId)).toEqual([]);
+    expect(await pollingRowsOf(env.db, taskId)).toEqual([]);
   });
 });
 
@@ -165,7 +165,7 @@ describe('multi-question pollings through the simulator', () => {
     const { taskId } = await pollingTask(['79522233446'], polling);
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('SUCCESS_POLLING');
-    expect(pollingRowsOf(env.db, taskId).map((r) => [r.questionCrmId, r.result, r.exten])).toEqual([
+    expect((await pollingRowsOf(env.db, taskId)).map((r) => [r.questionCrmId, r.result, r.exten])).toEqual([
       ['q1', 'good', '3'],
       ['q3', 'yes', '9'],
     ]);
@@ -180,7 +180,7 @@ describe('multi-question pollings through the simulator', () => {
     const { taskId } = await pollingTask(['79522233447'], polling);
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row).toMatchObject({ result: 'SUCCESS_POLLING', state: 'EVENT_POLLING_END' });
-    expect(pollingRowsOf(env.db, taskId).map((r) => [r.result, r.exten])).toEqual([['201', '0']]);
+    expect((await pollingRowsOf(env.db, taskId)).map((r) => [r.result, r.exten])).toEqual([['201', '0']]);
     // The result is recorded before the agent is connected; wait for the bridge.
     const until = Date.now() + 5000;
     let bridge: string[] | undefined;
@@ -200,7 +200,7 @@ describe('prompts through the simulator', () => {
     const { taskId } = await pollingTask(['79522233451'], polling);
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('SUCCESS_POLLING');
-    expect(pollingRowsOf(env.db, taskId).map((r) => [r.result, r.exten])).toEqual([['three', '3']]);
+    expect((await pollingRowsOf(env.db, taskId)).map((r) => [r.result, r.exten])).toEqual([['three', '3']]);
     expect(played.get(row.callFile!)).toEqual([await uriOf(long)]);
     // The 2 s question was stopped by the key, long before its end.
     expect(finishedAfterMs.get(row.callFile!)?.[0]).toBeLessThan(2000 * SCALE);
@@ -233,7 +233,7 @@ describe('prompts through the simulator', () => {
     const [row] = await waitForResults(env.db, taskId, 1);
     expect(row.result).toBe('SUCCESS_POLLING');
     expect(played.get(row.callFile!)?.[0]).toBe(`sound:${up.data.filename.replace(/\.wav$/, '')}`);
-    expect(pollingRowsOf(env.db, taskId).map((r) => [r.questionCrmId, r.result])).toEqual([
+    expect((await pollingRowsOf(env.db, taskId)).map((r) => [r.questionCrmId, r.result])).toEqual([
       ['1', '1'],
       ['2', 'done'],
     ]);

@@ -1,5 +1,4 @@
 import type { Db } from '../../src/db/client.js';
-import { pollings, questionActions, questions } from '../../src/db/schema.js';
 
 /** A polling in the shape of POST /polling's body. */
 export interface PollingDef {
@@ -34,40 +33,34 @@ export const SEED_POLLING: PollingDef = {
 };
 
 /** Stores a polling the way the API does (for tests that do not go through the API); returns its id. */
-export function insertPolling(db: Db, def: PollingDef): number {
-  return db.transaction((tx) => {
+export function insertPolling(db: Db, def: PollingDef): Promise<number> {
+  return db.tx(async (q) => {
     const crmId = `p-${Math.random().toString(36).slice(2)}`;
-    const p = tx.insert(pollings).values({ crmId, name: def.name ?? '' }).returning().get();
-    def.questions.forEach((q, position) => {
-      const row = tx
-        .insert(questions)
-        .values({
-          pollingId: p.id,
-          crmId: q.questionId ?? String(position),
+    const pollingId = (await q.value<number>('INSERT INTO pollings (crmId, name) VALUES (?, ?) RETURNING id', [crmId, def.name ?? '']))!;
+    for (const [position, qn] of def.questions.entries()) {
+      const questionId = (await q.value<number>(
+        `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, nextQuestion)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [
+          pollingId,
+          qn.questionId ?? String(position),
           position,
-          questionText: q.questionText ?? null,
-          questionFile: q.questionFile ?? null,
-          lang: q.lang ?? 'ru-RU',
-          timeout: q.timeout ?? 5,
-          defPress: q.defPress ?? null,
-          nextQuestion: q.nextQuestion ?? null,
-        })
-        .returning()
-        .get();
-      for (const a of q.press) {
-        tx.insert(questionActions)
-          .values({
-            questionId: row.id,
-            pollingId: p.id,
-            key: a.key,
-            action: a.action,
-            value: a.value ?? null,
-            valueOptions: a.valueOptions ?? null,
-            nextQuestion: a.nextQuestion ?? null,
-          })
-          .run();
+          qn.questionText ?? null,
+          qn.questionFile ?? null,
+          qn.lang ?? 'ru-RU',
+          qn.timeout ?? 5,
+          qn.defPress ?? null,
+          qn.nextQuestion ?? null,
+        ],
+      ))!;
+      for (const a of qn.press) {
+        await q.run(
+          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [questionId, pollingId, a.key, a.action, a.value ?? null, a.valueOptions ?? null, a.nextQuestion ?? null],
+        );
       }
-    });
-    return p.id;
+    }
+    return pollingId;
   });
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { createClock } from '../../src/clock.js';
-import { pollingResults } from '../../src/db/schema.js';
+import type { pollingResults } from '../../src/db/schema.js';
 import { createTts, type Tts } from '../../src/tts/index.js';
 import { SessionRegistry } from '../../stasis/session/call-session.js';
 import { createSurveyRunner } from '../../stasis/survey/index.js';
@@ -15,8 +14,8 @@ import { insertPolling, type PollingDef } from './fixtures.js';
 export const SCALE = 0.02;
 
 /** The survey runner over the fake ARI port and the real SessionRegistry, with TTS against the fake SpeechKit. */
-export function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAriOptions = {}) {
-  const env = freshEnv(speechkit ? { YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url } : {});
+export async function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAriOptions = {}) {
+  const env = await freshEnv(speechkit ? { YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url } : {});
   const tts: Tts = createTts(env.config.tts, env.dir, env.log);
   const fake = createFakeAri(ari);
   const registry = new SessionRegistry(fake, createClock(SCALE), env.log);
@@ -24,8 +23,8 @@ export function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAri
   const runSurvey = createSurveyRunner({ db: env.db, log: env.log, clock: { now: Date.now }, tts });
 
   /** `pressedBefore`: digits the customer presses after the answer, before the survey starts. */
-  function start(def: PollingDef | number, ctx: Partial<SurveyContext> = {}, pressedBefore = '') {
-    const pollingId = typeof def === 'number' ? def : insertPolling(env.db, def);
+  async function start(def: PollingDef | number, ctx: Partial<SurveyContext> = {}, pressedBefore = '') {
+    const pollingId = typeof def === 'number' ? def : await insertPolling(env.db, def);
     const channelId = `call-${randomUUID()}`;
     fake.addChannel(channelId);
     const session = registry.create(channelId);
@@ -53,7 +52,7 @@ export function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAri
   }
 
   const resultsOf = (linkedId: string) =>
-    env.db.select().from(pollingResults).where(eq(pollingResults.linkedId, linkedId)).orderBy(pollingResults.id).all();
+    env.db.all<typeof pollingResults.$inferSelect>('SELECT * FROM polling_results WHERE linkedId = ? ORDER BY id', [linkedId]);
 
   return { env, tts, fake, registry, start, ttsUri, resultsOf };
 }

@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-function apiWith(key: string | undefined) {
-  const env = freshEnv({ YANDEX_TTS_URL: fake.url, ...(key ? { YANDEX_API_KEY: key } : {}) });
+async function apiWith(key: string | undefined) {
+  const env = await freshEnv({ YANDEX_TTS_URL: fake.url, ...(key ? { YANDEX_API_KEY: key } : {}) });
   const tts = createTts(env.config.tts, env.dir, env.log);
   const app = createApp({ config: env.config, db: env.db, log: env.log, dialer: idleDialer, audio: noAudio, prompts: tts.preparer });
   const post = async (body: unknown) => {
@@ -31,7 +31,7 @@ function apiWith(key: string | undefined) {
 describe('POST /polling voices its prompts when it is saved', () => {
   it("the seed's example is voiced at once, so calls only read the cache", async () => {
     fake.requests.length = 0;
-    const a = apiWith(FAKE_API_KEY);
+    const a = await apiWith(FAKE_API_KEY);
     const r = await a.post(SEED_POLLING);
     expect(r.result).toBe(true);
     expect(fake.requests.map((q) => q.form.text)).toEqual([
@@ -40,26 +40,26 @@ describe('POST /polling voices its prompts when it is saved', () => {
       'Спасибо за ваш ответ',
     ]);
     expect(await a.tts.synthesize('"Спасибо за ваш ответ"', 'ru-RU')).toMatchObject({ ok: true, cached: true });
-    a.env.cleanup();
+    await a.env.cleanup();
   });
 
   it('a key SpeechKit rejects refuses the polling with the reason, and saves nothing', async () => {
-    const a = apiWith('revoked-key');
+    const a = await apiWith('revoked-key');
     const r = await a.post(SEED_POLLING);
     expect(r.result).toBe(false);
     expect(JSON.stringify(r.messages)).toContain('Yandex SpeechKit rejected the API key');
     expect(await a.list()).toEqual([]);
-    a.env.cleanup();
+    await a.env.cleanup();
   });
 
   it('without YANDEX_API_KEY the polling is saved with a warning per text prompt', async () => {
     fake.requests.length = 0;
-    const a = apiWith(undefined);
+    const a = await apiWith(undefined);
     const r = await a.post(SEED_POLLING);
     expect(r.result).toBe(true);
     expect(JSON.stringify(r.messages)).toContain('text-to-speech is not configured (YANDEX_API_KEY)');
     expect(JSON.stringify(r.messages)).toContain('will play a beep');
     expect(fake.requests).toHaveLength(0);
-    a.env.cleanup();
+    await a.env.cleanup();
   });
 });

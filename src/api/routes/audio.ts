@@ -25,7 +25,7 @@ export function audioRoutes(app: Hono, deps: ApiDeps): void {
     return sendOutcome(c, await saveAudio(ctx, deps.audio, file));
   });
 
-  app.get('/audio', (c) => sendEnvelope(c, true, listAudio(ctx).map(v1IdRow)));
+  app.get('/audio', async (c) => sendEnvelope(c, true, (await listAudio(ctx)).map(v1IdRow)));
 
   app.delete('/audio/:name', async (c) => sendOutcome(c, await deleteAudio(ctx, c.req.param('name'))));
 }

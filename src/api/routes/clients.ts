@@ -6,7 +6,7 @@ import { saveClients } from '../../services/clients/save.js';
 import { formatIssues, readJson } from '../body.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
 import { sendEnvelope, sendOutcome } from '../envelope.js';
-import { keep, textField } from '../fields.js';
+import { hasNoNul, keep, NO_NUL, textField } from '../fields.js';
 
 /**
  * Request schema of POST /client (also feeds /openapi.json): an array of clients. Numbers are checked and
@@ -23,7 +23,7 @@ const ClientProperty = z.object({
   ),
   value: keep(z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string or a number' }))
     .transform((v) => (v === undefined ? '' : String(v)))
-    .pipe(z.string().max(4000, { error: 'must be at most 4000 characters' })),
+    .pipe(z.string().max(4000, { error: 'must be at most 4000 characters' }).refine(hasNoNul, NO_NUL)),
 });
 
 const ClientBody = z.object({
@@ -58,13 +58,13 @@ export function clientRoutes(app: Hono, deps: ApiDeps): void {
     if (!parsed.success) {
       return sendOutcome(c, fail(formatIssues(parsed.error.issues.map((i) => ({ ...i, path: ['clients', ...i.path] })))));
     }
-    return sendOutcome(c, saveClients(ctx, parsed.data));
+    return sendOutcome(c, await saveClients(ctx, parsed.data));
   });
 
-  app.delete('/client/:crmId', (c) => {
-    deleteClient(ctx, c.req.param('crmId'));
+  app.delete('/client/:crmId', async (c) => {
+    await deleteClient(ctx, c.req.param('crmId'));
     return sendEnvelope(c, true, []);
   });
 
-  app.get('/client-by-phone/:phone', (c) => sendOutcome(c, clientPropertiesByPhone(ctx, c.req.param('phone'))));
+  app.get('/client-by-phone/:phone', async (c) => sendOutcome(c, await clientPropertiesByPhone(ctx, c.req.param('phone'))));
 }

@@ -35,11 +35,11 @@ export function inboundRoutes(app: Hono, deps: ApiDeps): void {
   const ctx = serviceCtx(deps);
   const exten = (raw: string) => (EXTEN_RE.test(raw) ? raw : null);
 
-  app.get('/inbound', (c) => sendEnvelope(c, true, { results: listInbound(ctx) }));
+  app.get('/inbound', async (c) => sendEnvelope(c, true, { results: await listInbound(ctx) }));
 
-  app.get('/inbound/:exten', (c) => {
+  app.get('/inbound/:exten', async (c) => {
     const e = exten(c.req.param('exten'));
-    return sendOutcome(c, e === null ? fail(badExten(c.req.param('exten'))) : getInbound(ctx, e));
+    return sendOutcome(c, e === null ? fail(badExten(c.req.param('exten'))) : await getInbound(ctx, e));
   });
 
   app.put('/inbound/:exten', async (c) => {
@@ -47,13 +47,13 @@ export function inboundRoutes(app: Hono, deps: ApiDeps): void {
     if (e === null) return sendOutcome(c, fail(badExten(c.req.param('exten'))));
     const body = await readBody(c, InboundBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
-    return sendOutcome(c, putInbound(ctx, e, body.value));
+    return sendOutcome(c, await putInbound(ctx, e, body.value));
   });
 
-  app.delete('/inbound/:exten', (c) => {
+  app.delete('/inbound/:exten', async (c) => {
     const e = exten(c.req.param('exten'));
     if (e === null) return sendOutcome(c, fail(badExten(c.req.param('exten'))));
-    deleteInbound(ctx, e);
+    await deleteInbound(ctx, e);
     return sendEnvelope(c, true, []);
   });
 }

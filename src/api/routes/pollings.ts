@@ -29,18 +29,18 @@ export function pollingRoutes(app: Hono, deps: ApiDeps): void {
     return sendOutcome(c, out.ok ? { ...out, data: v1PollingSaved(out.data, !body.value.crmId?.trim()) } : out);
   });
 
-  app.get('/polling', (c) => sendEnvelope(c, true, { results: listPollings(ctx).map(v1IdRow) }));
+  app.get('/polling', async (c) => sendEnvelope(c, true, { results: (await listPollings(ctx)).map(v1IdRow) }));
 
-  app.get('/polling/:id', (c) => {
+  app.get('/polling/:id', async (c) => {
     const id = pathId(c.req.param('id'));
     if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
-    return sendOutcome(c, getPolling(ctx, id));
+    return sendOutcome(c, await getPolling(ctx, id));
   });
 
-  app.delete('/polling/:id', (c) => {
+  app.delete('/polling/:id', async (c) => {
     const id = pathId(c.req.param('id'));
     if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
-    deletePolling(ctx, id);
+    await deletePolling(ctx, id);
     return sendEnvelope(c, true, []);
   });
 }

@@ -25,14 +25,14 @@ const badSince = (raw: string) => `changeTime "${raw}" must be a unix timestamp 
 
 export function resultRoutes(app: Hono, deps: ApiDeps): void {
   const ctx = serviceCtx(deps);
-  app.get('/results/:changeTime', (c) => {
+  app.get('/results/:changeTime', async (c) => {
     const since = parseSince(c.req.param('changeTime'));
     if (since === null) return sendOutcome(c, fail(badSince(c.req.param('changeTime'))));
-    return sendEnvelope(c, true, RawJson.object({ results: resultsSince(ctx, since) }));
+    return sendEnvelope(c, true, RawJson.object({ results: await resultsSince(ctx, since) }));
   });
-  app.get('/polling-results/:changeTime', (c) => {
+  app.get('/polling-results/:changeTime', async (c) => {
     const since = parseSince(c.req.param('changeTime'));
     if (since === null) return sendOutcome(c, fail(badSince(c.req.param('changeTime'))));
-    return sendEnvelope(c, true, RawJson.object({ results: pollingResultsSince(ctx, since) }));
+    return sendEnvelope(c, true, RawJson.object({ results: await pollingResultsSince(ctx, since) }));
   });
 }

@@ -28,35 +28,35 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
   app.post('/task', async (c) => {
     const body = await readBody(c, TaskPostBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
-    const out = upsertTask(ctx, body.value);
+    const out = await upsertTask(ctx, body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
     return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
   });
 
-  app.get('/task', (c) => {
+  app.get('/task', async (c) => {
     const q = validate(TaskListQuery, c.req.query());
     if (!q.ok) return sendOutcome(c, fail(q.messages));
-    return sendEnvelope(c, true, { results: listTasks(ctx, q.value) });
+    return sendEnvelope(c, true, { results: await listTasks(ctx, q.value) });
   });
 
-  app.get('/task/:id', (c) => {
+  app.get('/task/:id', async (c) => {
     const id = pathId(c.req.param('id'));
     if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
-    return sendOutcome(c, getTask(ctx, id));
+    return sendOutcome(c, await getTask(ctx, id));
   });
 
   app.put('/task/:id', async (c) => {
     const body = await readBody(c, TaskPutBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
-    const out = changeTask(ctx, pathId(c.req.param('id')), body.value);
+    const out = await changeTask(ctx, pathId(c.req.param('id')), body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
     return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
   });
 
-  app.delete('/task/:id', (c) => {
+  app.delete('/task/:id', async (c) => {
     const id = pathId(c.req.param('id'));
     if (id === null) return sendOutcome(c, fail(badId(c.req.param('id'))));
-    const { deleted } = deleteTask(ctx, id);
+    const { deleted } = await deleteTask(ctx, id);
     if (deleted) deps.dialer.tasksChanged([id]);
     return sendEnvelope(c, true, []);
   });
@@ -64,7 +64,7 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
   app.post('/task-signal-close', async (c) => {
     const body = await readBody(c, SignalCloseBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
-    const out = signalClose(ctx, body.value);
+    const out = await signalClose(ctx, body.value);
     if (out.ok && out.data.taskIds.length) deps.dialer.tasksChanged(out.data.taskIds);
     return sendOutcome(c, out.ok ? { ...out, data: v1SignalClosed(out.data) } : out);
   });

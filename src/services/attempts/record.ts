@@ -1,14 +1,19 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
+import type { Queries } from '../../db/client.js';
 import { RowState, isFailure, isSuccess, ResultCode } from '../../domain/result-codes.js';
 import { getAttempt, getTask, openAttemptCount, type AttemptRow } from './queries.js';
-import { stmt as shared } from '../context.js';
 
 /**
  * Write side of the dialer's storage. Every UPDATE of an attempt is guarded by `closeTime = 0`: a closed row
- * is immutable, and late events of an old attempt change nothing. All functions are synchronous
- * (better-sqlite3 transactions); no ARI or other I/O may happen inside them.
+ * is immutable, and late events of an old attempt change nothing. Writes of a call in flight also carry its
+ * owner (the node and the node's epoch that claimed the row): once a peer took the row over, or the node
+ * restarted, they change nothing (fencing). No ARI or other I/O may happen inside these transactions.
  */
+
+/** Who claimed a row: a dialer node and its epoch at the time (the fencing token). */
+export interface Owner {
+  node: string;
+  epoch: number;
+}
 
 /** Fields a call event may set on the row (the original's "state trail"). */
 export interface TrailFields {
@@ -20,9 +25,6 @@ export interface TrailFields {
   linkedId?: string | null;
   verboseCallId?: string | null;
 }
-
-/** Prepared once per connection and SQL text, in the services' shared statement cache. */
-const stmt = (db: Db, sql: string): Statement<unknown[]> => shared(db, `attempts:${sql}`, () => db.$client.prepare(sql));
 
 const TRAIL_COLUMNS = ['state', 'outDialState', 'inDialState', 'hangupCause', 'cause', 'linkedId', 'verboseCallId'] as const;
 
@@ -37,51 +39,73 @@ function setClause(f: TrailFields): { sql: string; values: unknown[] } {
   return { sql: parts.join(', '), values };
 }
 
+/** The fencing condition: only while the row is still this owner's (nothing when no owner is given). */
+const owned = (o: Owner | undefined) => (o ? { sql: ' AND node = ? AND epoch = ?', values: [o.node, o.epoch] } : { sql: '', values: [] });
+
 /**
- * Claim a ready row for a call: state CreateCallFile and the channel id in callFile, BEFORE anything is
- * sent. False when the row is no longer ready. originatedAt stays NULL until markOriginateSent: a claimed
- * row without it provably never reached Asterisk, and a restart makes it ready again.
+ * Claim a ready row for a call: state CreateCallFile, the channel id in callFile and the owner, BEFORE
+ * anything is sent. False when the row is no longer ready. originatedAt stays NULL until markOriginateSent:
+ * a claimed row without it provably never reached Asterisk, and a restart makes it ready again.
  */
-export function claimAttempt(db: Db, rowId: number, channelId: string, nowSec: number): boolean {
-  const r = stmt(db, 
-      `UPDATE task_results SET state = ?, callFile = ?, originatedAt = NULL, changeTime = ?
-        WHERE id = ? AND closeTime = 0 AND state = ?`,
-    )
-    .run(RowState.CREATE_CALL_FILE, channelId, nowSec, rowId, RowState.CREATE_TASK);
-  return r.changes === 1;
+export async function claimAttempt(db: Queries, rowId: number, channelId: string, nowSec: number, owner?: Owner): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE task_results SET state = ?, callFile = ?, originatedAt = NULL, changeTime = ?, node = ?, epoch = ?, inCall = 1
+      WHERE id = ? AND closeTime = 0 AND state = ?`,
+    [RowState.CREATE_CALL_FILE, channelId, nowSec, owner?.node ?? null, owner?.epoch ?? null, rowId, RowState.CREATE_TASK],
+  );
+  return changed === 1;
 }
 
 /**
- * Written immediately before the originate request goes out (synchronously, so a crash after this line
- * may have rung the customer and the row is never dialed again as such). False when the row is gone or
- * closed meanwhile (e.g. signal-close), or its task is no longer open (paused / closed while the row
+ * Written (and awaited) immediately before the originate request goes out, so a crash after it may have rung
+ * the customer and the row is never dialed again as such. False when the row is gone or closed meanwhile
+ * (e.g. signal-close), taken over by a peer, or its task is no longer open (paused / closed while the row
  * waited for an originate slot): then nothing may be sent.
  */
-export function markOriginateSent(db: Db, rowId: number, nowSec: number): boolean {
-  const r = stmt(db,
-      `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL
-          AND (SELECT state FROM tasks WHERE tasks.id = task_results.taskId) = 0`,
-    )
-    .run(nowSec, rowId, RowState.CREATE_CALL_FILE);
-  return r.changes === 1;
+export async function markOriginateSent(db: Queries, rowId: number, nowSec: number, owner?: Owner): Promise<boolean> {
+  const f = owned(owner);
+  const changed = await db.run(
+    `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL
+        AND (SELECT state FROM tasks WHERE tasks.id = task_results.taskId) = 0${f.sql}`,
+    [nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
+  );
+  return changed === 1;
 }
 
-/** The originate provably never reached Asterisk: the row is ready again and this was not an attempt. */
-export function releaseAttempt(db: Db, rowId: number, nowSec: number): boolean {
-  const r = stmt(db, 
-      `UPDATE task_results SET state = ?, callFile = NULL, originatedAt = NULL, changeTime = ?
-        WHERE id = ? AND closeTime = 0 AND state = ?`,
-    )
-    .run(RowState.CREATE_TASK, nowSec, rowId, RowState.CREATE_CALL_FILE);
-  return r.changes === 1;
+/**
+ * The originate provably never reached Asterisk: the row is ready again and this was not an attempt.
+ * `neverSent`: only if no originate was even attempted (a peer taking a lost node's rows over).
+ */
+export async function releaseAttempt(db: Queries, rowId: number, nowSec: number, owner?: Owner, neverSent = false): Promise<boolean> {
+  const f = owned(owner);
+  const changed = await db.run(
+    `UPDATE task_results SET state = ?, callFile = NULL, originatedAt = NULL, node = NULL, epoch = NULL, inCall = 0, changeTime = ?
+      WHERE id = ? AND closeTime = 0 AND state = ?${neverSent ? ' AND originatedAt IS NULL' : ''}${f.sql}`,
+    [RowState.CREATE_TASK, nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
+  );
+  return changed === 1;
+}
+
+/**
+ * The call's channels are gone (or, for a lost node's call, out of anyone's reach): it stops counting against the
+ * task's maxCountChannels on every node. The row's result, if any, was recorded before.
+ */
+export async function endCall(db: Queries, rowId: number, owner?: Owner): Promise<boolean> {
+  const f = owned(owner);
+  return (await db.run(`UPDATE task_results SET inCall = 0 WHERE id = ? AND inCall = 1${f.sql}`, [rowId, ...f.values])) === 1;
 }
 
 /** Record an intermediate event of a call that is still going on. */
-export function recordTrail(db: Db, rowId: number, f: TrailFields, nowSec: number): boolean {
-  const s = setClause(f);
-  const r = stmt(db, `UPDATE task_results SET ${s.sql}, changeTime = ? WHERE id = ? AND closeTime = 0`)
-    .run(...s.values, nowSec, rowId);
-  return r.changes === 1;
+export async function recordTrail(db: Queries, rowId: number, t: TrailFields, nowSec: number, owner?: Owner): Promise<boolean> {
+  const s = setClause(t);
+  const f = owned(owner);
+  const changed = await db.run(`UPDATE task_results SET ${s.sql}, changeTime = ? WHERE id = ? AND closeTime = 0${f.sql}`, [
+    ...s.values,
+    nowSec,
+    rowId,
+    ...f.values,
+  ]);
+  return changed === 1;
 }
 
 export interface FinishOptions {
@@ -90,6 +114,8 @@ export interface FinishOptions {
   retryAt: (tryIntervalSec: number) => number;
   /** A number that does not exist is not retried. */
   noRetry?: boolean;
+  /** Close only while the row is still this owner's call. */
+  owner?: Owner;
 }
 
 export interface FinishOutcome {
@@ -103,25 +129,27 @@ export interface FinishOutcome {
  * - FAIL* (or anything when attemptUntilSignal = 1) while attemptNumber < maxAttempt → a new attempt row;
  * - otherwise a SUCCESS* with a clientId closes the client's other waiting rows with SUCCESS_ANOTHER_PHONE.
  */
-export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFields, o: FinishOptions): FinishOutcome {
-  return db.$client.transaction((): FinishOutcome => {
-    const s = setClause(f);
-    const r = stmt(db, `UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0`)
-      .run(...s.values, result, o.nowSec, o.nowSec, rowId);
-    if (r.changes !== 1) return { closed: false, siblingsClosed: 0 };
-    const row = getAttempt(db, rowId) as AttemptRow;
-    const task = getTask(db, row.taskId);
+export function finishAttempt(db: Queries, rowId: number, result: string, t: TrailFields, o: FinishOptions): Promise<FinishOutcome> {
+  return db.tx(async (q): Promise<FinishOutcome> => {
+    const s = setClause(t);
+    const f = owned(o.owner);
+    const changed = await q.run(
+      `UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0${f.sql}`,
+      [...s.values, result, o.nowSec, o.nowSec, rowId, ...f.values],
+    );
+    if (changed !== 1) return { closed: false, siblingsClosed: 0 };
+    const row = (await getAttempt(q, rowId)) as AttemptRow;
+    const task = await getTask(q, row.taskId);
     if (!task) return { closed: true, siblingsClosed: 0 };
 
     const wantsRetry = isFailure(result) || (task.attemptUntilSignal === 1 && result !== ResultCode.SUCCESS_EXTERNAL_SIGNAL);
     // a number the CRM removed from the task while this call was up is not called again
     if (wantsRetry && !o.noRetry && !row.removed && row.attemptNumber < task.maxAttempt) {
-      const ins = stmt(db, 
-          `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeOffsetMinutes, attemptNumber,
-             timeCallAllow, state, result, changeTime, closeTime)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 0)`,
-        )
-        .run(
+      const retryRowId = await q.value<number>(
+        `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeOffsetMinutes, attemptNumber,
+           timeCallAllow, state, result, changeTime, closeTime)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 0) RETURNING id`,
+        [
           row.taskId,
           row.phoneId,
           row.phone,
@@ -129,18 +157,18 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
           row.params,
           row.timeOffsetMinutes,
           row.attemptNumber + 1,
-          o.retryAt(task.tryInterval),
+          Math.round(o.retryAt(task.tryInterval)),
           RowState.CREATE_TASK,
           o.nowSec,
-        );
-      return { closed: true, retryRowId: Number(ins.lastInsertRowid), siblingsClosed: 0 };
+        ],
+      );
+      return { closed: true, retryRowId, siblingsClosed: 0 };
     }
     if (isSuccess(result) && row.clientId) {
-      const sib = stmt(db, 
-          `UPDATE task_results SET state = ?, result = ?, changeTime = ?, closeTime = ?
-            WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ?`,
-        )
-        .run(
+      const siblingsClosed = await q.run(
+        `UPDATE task_results SET state = ?, result = ?, changeTime = ?, closeTime = ?
+          WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ?`,
+        [
           ResultCode.SUCCESS_ANOTHER_PHONE,
           ResultCode.SUCCESS_ANOTHER_PHONE,
           o.nowSec,
@@ -149,18 +177,18 @@ export function finishAttempt(db: Db, rowId: number, result: string, f: TrailFie
           row.clientId,
           RowState.CREATE_TASK,
           rowId,
-        );
-      return { closed: true, siblingsClosed: sib.changes };
+        ],
+      );
+      return { closed: true, siblingsClosed };
     }
     return { closed: true, siblingsClosed: 0 };
-  })();
+  });
 }
 
 /** An open task (state 0) with no open rows closes itself (state 1). Paused and closed tasks are left alone. */
-export function closeTaskIfDone(db: Db, taskId: number, nowSec: number): boolean {
-  return db.$client.transaction(() => {
-    if (openAttemptCount(db, taskId) > 0) return false;
-    const r = stmt(db, `UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0`).run(nowSec, taskId);
-    return r.changes === 1;
-  })();
+export function closeTaskIfDone(db: Queries, taskId: number, nowSec: number): Promise<boolean> {
+  return db.tx(async (q) => {
+    if ((await openAttemptCount(q, taskId)) > 0) return false;
+    return (await q.run(`UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0`, [nowSec, taskId])) === 1;
+  });
 }

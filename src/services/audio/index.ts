@@ -60,9 +60,10 @@ export async function saveAudio(
     const converted = await converter.convert(upload.path, join(audioDir(ctx), baseName(upload.name)));
     if (!converted.ok) return fail(converted.message || `Audio file "${upload.name}" could not be converted`);
     const wavPath = resolve(converted.wavPath);
-    ctx.db.$client
-      .prepare('INSERT INTO audio_files (name, path) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET path = excluded.path')
-      .run(upload.name, wavPath);
+    await ctx.db.run('INSERT INTO audio_files (name, path) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET path = excluded.path', [
+      upload.name,
+      wavPath,
+    ]);
     ctx.log.info({ name: upload.name, path: wavPath, bytes: upload.bytes }, 'audio saved');
     return ok({ filename: wavPath });
   } finally {
@@ -70,8 +71,8 @@ export async function saveAudio(
   }
 }
 
-export function listAudio(ctx: ServiceCtx): AudioRow[] {
-  return ctx.db.$client.prepare('SELECT id, name, path FROM audio_files ORDER BY id').all() as AudioRow[];
+export function listAudio(ctx: ServiceCtx): Promise<AudioRow[]> {
+  return ctx.db.all<AudioRow>('SELECT id, name, path FROM audio_files ORDER BY id');
 }
 
 /** DELETE /audio/{name}: every stored conversion of that name and the row; idempotent. */
@@ -82,7 +83,7 @@ export async function deleteAudio(ctx: ServiceCtx, name: string): Promise<Outcom
   const dir = audioDir(ctx);
   const files = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(files.filter((f) => f.startsWith(`${base}.`)).map((f) => rm(join(dir, f), { force: true })));
-  const { changes } = ctx.db.$client.prepare('DELETE FROM audio_files WHERE name = ?').run(name);
+  const changes = await ctx.db.run('DELETE FROM audio_files WHERE name = ?', [name]);
   if (changes) ctx.log.info({ name }, 'audio deleted');
   return ok([]);
 }

@@ -1,6 +1,6 @@
 import { normaliseNumber, phoneIdOf } from '../../domain/phone.js';
-import type { Db } from '../../db/client.js';
-import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
+import type { Queries } from '../../db/client.js';
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 
 /** A client as POST /client answers it: database values as strings, like the original's rows. */
 export interface ClientRow {
@@ -25,67 +25,64 @@ export interface FoundClient {
   properties: ClientProperty[];
 }
 
-const statements = (db: Db) =>
-  stmt(db, 'clients.queries', () => {
-    const p = (sql: string) => db.$client.prepare(sql);
-    return {
-      client: p('SELECT id, crmId, name FROM clients WHERE id = ?'),
-      phones: p('SELECT id, phoneId, phone, clientId FROM client_phones WHERE clientId = ? ORDER BY id'),
-      properties: p('SELECT id, key, value, clientId FROM client_properties WHERE clientId = ? ORDER BY id'),
-      // A number two clients share belongs to the one whose numbers were saved last.
-      byPhoneId: p('SELECT clientId FROM client_phones WHERE phoneId = ? ORDER BY id DESC LIMIT 1').pluck(),
-      idByCrmId: p('SELECT id FROM clients WHERE crmId = ?').pluck(),
-      deleteClient: p('DELETE FROM clients WHERE id = ?'),
-      deletePhones: p('DELETE FROM client_phones WHERE clientId = ?'),
-      deleteProperties: p('DELETE FROM client_properties WHERE clientId = ?'),
-    };
-  });
+const SQL = {
+  client: 'SELECT id, crmId, name FROM clients WHERE id = ?',
+  phones: 'SELECT id, phoneId, phone, clientId FROM client_phones WHERE clientId = ? ORDER BY id',
+  properties: 'SELECT id, key, value, clientId FROM client_properties WHERE clientId = ? ORDER BY id',
+  // The client with its properties in the CRM's order (none: one row with a NULL key). A number two clients
+  // share belongs to the one whose numbers were saved last.
+  byNumber: `SELECT c.id, c.crmId, c.name, p.key, p.value FROM clients c LEFT JOIN client_properties p ON p.clientId = c.id
+    WHERE c.id = (SELECT clientId FROM client_phones WHERE phoneId = ? ORDER BY id DESC LIMIT 1) ORDER BY p.id`,
+  idByCrmId: 'SELECT id FROM clients WHERE crmId = ?',
+};
 
+type Client = { id: number; crmId: string; name: string };
+type R = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-export function readClient(db: Db, id: number): ClientRow | undefined {
-  const s = statements(db);
-  const c = s.client.get(id) as { id: number; crmId: string; name: string } | undefined;
+export async function readClient(db: Queries, id: number): Promise<ClientRow | undefined> {
+  const c = await db.get<Client>(SQL.client, [id]);
   if (!c) return undefined;
-  type R = Record<string, unknown>;
+  const phones = await db.all<R>(SQL.phones, [id]);
+  const properties = await db.all<R>(SQL.properties, [id]);
   return {
     id: str(c.id),
     crmId: c.crmId,
     name: c.name,
-    phones: (s.phones.all(id) as R[]).map((r) => ({ id: str(r.id), phoneId: str(r.phoneId), phone: str(r.phone), clientId: str(r.clientId) })),
-    properties: (s.properties.all(id) as R[]).map((r) => ({ id: str(r.id), key: str(r.key), value: str(r.value), clientId: str(r.clientId) })),
+    phones: phones.map((r) => ({ id: str(r.id), phoneId: str(r.phoneId), phone: str(r.phone), clientId: str(r.clientId) })),
+    properties: properties.map((r) => ({ id: str(r.id), key: str(r.key), value: str(r.value), clientId: str(r.clientId) })),
   };
 }
 
-/** The client a number belongs to (matched on its last 10 digits), or undefined. */
-export function findClientByNumber(db: Db, number: string): FoundClient | undefined {
+/**
+ * The client a number belongs to (matched on its last 10 digits), or undefined. One statement, so a client
+ * saved or deleted meanwhile (the API runs alongside inbound calls) is seen wholly before or wholly after.
+ */
+export async function findClientByNumber(db: Queries, number: string): Promise<FoundClient | undefined> {
   const n = normaliseNumber(number);
   if (!n.ok) return undefined;
-  const s = statements(db);
-  const id = s.byPhoneId.get(phoneIdOf(n.number)) as number | undefined;
-  if (id === undefined) return undefined;
-  const c = s.client.get(id) as { id: number; crmId: string; name: string } | undefined;
+  const rows = await db.all<Client & { key: string | null; value: string | null }>(SQL.byNumber, [phoneIdOf(n.number)]);
+  const c = rows[0];
   if (!c) return undefined;
-  const props = (s.properties.all(id) as { key: string; value: string }[]).map((r) => ({ key: r.key, value: r.value }));
+  const props = rows.filter((r) => r.key !== null).map((r) => ({ key: r.key as string, value: r.value ?? '' }));
   const name = props.filter((p) => p.key === 'NAME');
   return { id: c.id, crmId: c.crmId, name: c.name, properties: [...name, ...props.filter((p) => p.key !== 'NAME')] };
 }
 
 /** GET /client-by-phone/{phone}: the client's properties, NAME first; `[]` when no client has the number. */
-export function clientPropertiesByPhone(ctx: ServiceCtx, phone: string): Outcome<ClientProperty[]> {
+export async function clientPropertiesByPhone(ctx: ServiceCtx, phone: string): Promise<Outcome<ClientProperty[]>> {
   const n = normaliseNumber(phone);
   if (!n.ok) return fail(`Number "${phone}" ${n.reason}`);
-  return ok(findClientByNumber(ctx.db, n.number)?.properties ?? []);
+  return ok((await findClientByNumber(ctx.db, n.number))?.properties ?? []);
 }
 
 /** DELETE /client/{crmId}: the client with its numbers and properties; nothing to delete is fine too. */
-export function deleteClient(ctx: ServiceCtx, crmId: string): void {
-  const s = statements(ctx.db);
-  ctx.db.$client.transaction(() => {
-    const id = s.idByCrmId.get(crmId.trim()) as number | undefined;
+export async function deleteClient(ctx: ServiceCtx, crmId: string): Promise<void> {
+  await ctx.db.tx(async (q) => {
+    const id = await q.value<number>(SQL.idByCrmId, [crmId.trim()]);
     if (id === undefined) return;
-    s.deletePhones.run(id);
-    s.deleteProperties.run(id);
-    s.deleteClient.run(id);
-  })();
+    await q.run('DELETE FROM client_phones WHERE clientId = ?', [id]);
+    await q.run('DELETE FROM client_properties WHERE clientId = ?', [id]);
+    await q.run('DELETE FROM clients WHERE id = ?', [id]);
+  });
 }

@@ -1,5 +1,5 @@
-import { ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
-import type { Db } from '../../db/client.js';
+import { ok, type Outcome, type ServiceCtx } from '../context.js';
+import type { Queries } from '../../db/client.js';
 import { checkClients, type CheckedClient, type ClientInput } from './normalise.js';
 import { readClient, type ClientRow } from './queries.js';
 
@@ -11,53 +11,42 @@ export const NAME_KEY = 'NAME';
  * client's name is stored as an automatic NAME property that follows later renames.
  * `data` = the saved clients as the original answers them (ids as strings, like its database rows).
  */
-export function saveClients(ctx: ServiceCtx, input: readonly ClientInput[]): Outcome<ClientRow[]> {
+export async function saveClients(ctx: ServiceCtx, input: readonly ClientInput[]): Promise<Outcome<ClientRow[]>> {
   const checked = checkClients(input);
   if (!checked.ok) return { ok: false, messages: checked.messages };
-  const db = ctx.db;
-  const saved = db.$client.transaction(() => checked.clients.map((c) => readClient(db, upsertOne(db, c))!))();
+  const saved = await ctx.db.tx(async (q) => {
+    const out: ClientRow[] = [];
+    for (const c of checked.clients) out.push((await readClient(q, await upsertOne(q, c)))!);
+    return out;
+  });
   return ok(saved, checked.warnings);
 }
 
-function upsertOne(db: Db, c: CheckedClient): number {
-  const s = statements(db);
-  const existing = s.byCrmId.get(c.crmId) as { id: number; name: string } | undefined;
-  const name = c.name ?? existing?.name ?? '';
-  let id: number;
-  if (existing) {
-    id = existing.id;
-    s.rename.run(name, id);
-  } else {
-    id = Number(s.insertClient.run(c.crmId, name).lastInsertRowid);
-  }
+async function upsertOne(q: Queries, c: CheckedClient): Promise<number> {
+  // One statement inserts or renames (a name not given keeps the stored one) and, in PostgreSQL, locks the
+  // client's row until commit, so two requests saving one client at once run one after the other.
+  const saved = (await q.get<{ id: number; name: string }>(
+    `INSERT INTO clients (crmId, name) VALUES (?, ?)
+     ON CONFLICT (crmId) DO UPDATE SET name = COALESCE(?, clients.name) RETURNING id, name`,
+    [c.crmId, c.name ?? '', c.name ?? null],
+  ))!;
+  const { id, name } = saved;
   if (c.phones) {
-    s.deletePhones.run(id);
-    for (const p of c.phones) s.insertPhone.run(id, p.phoneId, p.phone);
+    await q.run('DELETE FROM client_phones WHERE clientId = ?', [id]);
+    for (const p of c.phones) await q.run('INSERT INTO client_phones (clientId, phoneId, phone) VALUES (?, ?, ?)', [id, p.phoneId, p.phone]);
   }
   if (c.properties) {
-    s.deleteProperties.run(id);
-    for (const p of c.properties) s.insertProperty.run(id, p.key, p.value, 0);
-    if (!c.properties.some((p) => p.key === NAME_KEY)) s.insertProperty.run(id, NAME_KEY, name, 1);
+    await q.run('DELETE FROM client_properties WHERE clientId = ?', [id]);
+    for (const p of c.properties) await insertProperty(q, id, p.key, p.value, 0);
+    if (!c.properties.some((p) => p.key === NAME_KEY)) await insertProperty(q, id, NAME_KEY, name, 1);
   } else {
     // Properties kept: an automatic NAME follows the name; a client without any NAME gets one.
-    s.renameAuto.run(name, id);
-    if (!s.hasName.get(id, NAME_KEY)) s.insertProperty.run(id, NAME_KEY, name, 1);
+    await q.run('UPDATE client_properties SET value = ? WHERE clientId = ? AND auto = 1', [name, id]);
+    const hasName = await q.value('SELECT 1 FROM client_properties WHERE clientId = ? AND key = ?', [id, NAME_KEY]);
+    if (hasName === undefined) await insertProperty(q, id, NAME_KEY, name, 1);
   }
   return id;
 }
 
-const statements = (db: Db) =>
-  stmt(db, 'clients.save', () => {
-    const p = (sql: string) => db.$client.prepare(sql);
-    return {
-      byCrmId: p('SELECT id, name FROM clients WHERE crmId = ?'),
-      insertClient: p('INSERT INTO clients (crmId, name) VALUES (?, ?)'),
-      rename: p('UPDATE clients SET name = ? WHERE id = ?'),
-      deletePhones: p('DELETE FROM client_phones WHERE clientId = ?'),
-      insertPhone: p('INSERT INTO client_phones (clientId, phoneId, phone) VALUES (?, ?, ?)'),
-      deleteProperties: p('DELETE FROM client_properties WHERE clientId = ?'),
-      insertProperty: p('INSERT INTO client_properties (clientId, key, value, auto) VALUES (?, ?, ?, ?)'),
-      renameAuto: p('UPDATE client_properties SET value = ? WHERE clientId = ? AND auto = 1'),
-      hasName: p('SELECT 1 FROM client_properties WHERE clientId = ? AND key = ?').pluck(),
-    };
-  });
+const insertProperty = (q: Queries, clientId: number, key: string, value: string, auto: 0 | 1) =>
+  q.run('INSERT INTO client_properties (clientId, key, value, auto) VALUES (?, ?, ?, ?)', [clientId, key, value, auto]);

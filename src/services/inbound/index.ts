@@ -1,5 +1,5 @@
-import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
-import type { Db } from '../../db/client.js';
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
+import type { Queries } from '../../db/client.js';
 
 /**
  * Inbound poll numbers (the original's DialerExtensions, set there in its web UI): a caller who dials
@@ -40,20 +40,14 @@ interface Raw {
   failPollingId: number | null;
 }
 
-const statements = (db: Db) =>
-  stmt(db, 'inbound', () => {
-    const p = (sql: string) => db.$client.prepare(sql);
-    return {
-      list: p('SELECT * FROM inbound_numbers ORDER BY exten'),
-      get: p('SELECT * FROM inbound_numbers WHERE exten = ?'),
-      upsert: p(
-        `INSERT INTO inbound_numbers (exten, name, okPollingId, failPollingId) VALUES (?, ?, ?, ?)
-         ON CONFLICT(exten) DO UPDATE SET name = excluded.name, okPollingId = excluded.okPollingId, failPollingId = excluded.failPollingId`,
-      ),
-      delete: p('DELETE FROM inbound_numbers WHERE exten = ?'),
-      pollingExists: p('SELECT 1 FROM pollings WHERE id = ?').pluck(),
-    };
-  });
+const SQL = {
+  list: 'SELECT * FROM inbound_numbers ORDER BY exten',
+  get: 'SELECT * FROM inbound_numbers WHERE exten = ?',
+  upsert: `INSERT INTO inbound_numbers (exten, name, okPollingId, failPollingId) VALUES (?, ?, ?, ?)
+    ON CONFLICT(exten) DO UPDATE SET name = excluded.name, okPollingId = excluded.okPollingId, failPollingId = excluded.failPollingId
+    RETURNING *`,
+  pollingExists: 'SELECT 1 FROM pollings WHERE id = ?',
+};
 
 const toRow = (r: Raw): InboundRow => ({
   id: String(r.id),
@@ -63,36 +57,38 @@ const toRow = (r: Raw): InboundRow => ({
   failPollingId: r.failPollingId === null ? null : String(r.failPollingId),
 });
 
-export function listInbound(ctx: ServiceCtx): InboundRow[] {
-  return (statements(ctx.db).list.all() as Raw[]).map(toRow);
+export async function listInbound(ctx: ServiceCtx): Promise<InboundRow[]> {
+  return (await ctx.db.all<Raw>(SQL.list)).map(toRow);
 }
 
-export function getInbound(ctx: ServiceCtx, exten: string): Outcome<InboundRow> {
-  const r = statements(ctx.db).get.get(exten) as Raw | undefined;
+export async function getInbound(ctx: ServiceCtx, exten: string): Promise<Outcome<InboundRow>> {
+  const r = await ctx.db.get<Raw>(SQL.get, [exten]);
   return r ? ok(toRow(r)) : fail(`Inbound number "${exten}" not found`);
 }
 
 /**
  * PUT: the whole setting of one number (a polling omitted, null, "" or 0 = none). A polling id that names no
  * polling is saved with a warning, as a polling task's innerNum is: pollings may be loaded afterwards.
+ * The answer is the row as this statement wrote it (RETURNING), not a later read another PUT could overtake.
  */
-export function putInbound(ctx: ServiceCtx, exten: string, input: InboundInput): Outcome<InboundRow> {
-  const s = statements(ctx.db);
+export async function putInbound(ctx: ServiceCtx, exten: string, input: InboundInput): Promise<Outcome<InboundRow>> {
   const warnings: string[] = [];
   for (const field of ['okPollingId', 'failPollingId'] as const) {
     const id = input[field];
-    if (id !== undefined && !s.pollingExists.get(id)) warnings.push(`Field "${field}": polling ${id} does not exist (yet)`);
+    if (id !== undefined && (await ctx.db.value(SQL.pollingExists, [id])) === undefined) {
+      warnings.push(`Field "${field}": polling ${id} does not exist (yet)`);
+    }
   }
-  s.upsert.run(exten, input.name ?? '', input.okPollingId ?? null, input.failPollingId ?? null);
-  return ok(toRow(s.get.get(exten) as Raw), warnings);
+  const row = await ctx.db.get<Raw>(SQL.upsert, [exten, input.name ?? '', input.okPollingId ?? null, input.failPollingId ?? null]);
+  return ok(toRow(row!), warnings);
 }
 
-export function deleteInbound(ctx: ServiceCtx, exten: string): void {
-  statements(ctx.db).delete.run(exten);
+export async function deleteInbound(ctx: ServiceCtx, exten: string): Promise<void> {
+  await ctx.db.run('DELETE FROM inbound_numbers WHERE exten = ?', [exten]);
 }
 
 /** The route of a dialled inbound number, for the call handler; undefined when the number is not configured. */
-export function inboundRoute(db: Db, exten: string): InboundRoute | undefined {
-  const r = statements(db).get.get(exten) as Raw | undefined;
+export async function inboundRoute(db: Queries, exten: string): Promise<InboundRoute | undefined> {
+  const r = await db.get<Raw>(SQL.get, [exten]);
   return r && { exten: r.exten, okPollingId: r.okPollingId, failPollingId: r.failPollingId };
 }

@@ -3,8 +3,8 @@ import type { PollingSummary } from './save.js';
 import { pollingsChanged } from './version.js';
 import { v1IdRow } from '../results/v1.js';
 
-export function listPollings(ctx: ServiceCtx): PollingSummary[] {
-  return ctx.db.$client.prepare('SELECT id, crmId, name FROM pollings ORDER BY id').all() as PollingSummary[];
+export function listPollings(ctx: ServiceCtx): Promise<PollingSummary[]> {
+  return ctx.db.all<PollingSummary>('SELECT id, crmId, name FROM pollings ORDER BY id');
 }
 
 interface QuestionRow {
@@ -24,18 +24,17 @@ interface QuestionRow {
  * questionFile, lang, press:[…]}]}, plus the v1.35 question fields and questionId so a client can
  * round-trip a polling. Every value is a string or null (press rows are all TEXT columns).
  */
-export function getPolling(ctx: ServiceCtx, id: number): Outcome<unknown> {
-  const db = ctx.db.$client;
-  const p = db.prepare('SELECT id, crmId, name FROM pollings WHERE id = ?').get(id) as PollingSummary | undefined;
+export async function getPolling(ctx: ServiceCtx, id: number): Promise<Outcome<unknown>> {
+  const p = await ctx.db.get<PollingSummary>('SELECT id, crmId, name FROM pollings WHERE id = ?', [id]);
   if (!p) return fail(`Polling ${id} not found`, []);
-  const qs = db
-    .prepare(
-      'SELECT id, crmId, questionText, questionFile, lang, timeout, defPress, type, nextQuestion FROM questions WHERE pollingId = ? ORDER BY position',
-    )
-    .all(id) as QuestionRow[];
-  const presses = db
-    .prepare('SELECT questionId, key, action, value, valueOptions, nextQuestion FROM question_actions WHERE pollingId = ? ORDER BY id')
-    .all(id) as ({ questionId: number } & Record<string, unknown>)[];
+  const qs = await ctx.db.all<QuestionRow>(
+    'SELECT id, crmId, questionText, questionFile, lang, timeout, defPress, type, nextQuestion FROM questions WHERE pollingId = ? ORDER BY position',
+    [id],
+  );
+  const presses = await ctx.db.all<{ questionId: number } & Record<string, unknown>>(
+    'SELECT questionId, key, action, value, valueOptions, nextQuestion FROM question_actions WHERE pollingId = ? ORDER BY id',
+    [id],
+  );
   const byQuestion = new Map<number, unknown[]>();
   for (const { questionId, ...press } of presses) {
     const list = byQuestion.get(questionId) ?? [];
@@ -61,15 +60,13 @@ export function getPolling(ctx: ServiceCtx, id: number): Outcome<unknown> {
 }
 
 /** DELETE /polling/{id}: the polling, its questions and presses; answers stay. Idempotent. */
-export function deletePolling(ctx: ServiceCtx, id: number): { deleted: boolean } {
-  const db = ctx.db.$client;
-  const r = db
-    .transaction(() => {
-      db.prepare('DELETE FROM question_actions WHERE pollingId = ?').run(id);
-      db.prepare('DELETE FROM questions WHERE pollingId = ?').run(id);
-      return { deleted: db.prepare('DELETE FROM pollings WHERE id = ?').run(id).changes > 0 };
-    })
-    .immediate();
+export async function deletePolling(ctx: ServiceCtx, id: number): Promise<{ deleted: boolean }> {
+  const r = await ctx.db.tx(async (q) => {
+    // questions.pollingId and question_actions.pollingId are 32-bit on PostgreSQL, pollings.id is not
+    await q.run('DELETE FROM question_actions WHERE pollingId = CAST(? AS BIGINT)', [id]);
+    await q.run('DELETE FROM questions WHERE pollingId = CAST(? AS BIGINT)', [id]);
+    return { deleted: (await q.run('DELETE FROM pollings WHERE id = ?', [id])) > 0 };
+  });
   pollingsChanged(ctx.db);
   return r;
 }

@@ -125,58 +125,58 @@ export async function savePolling(
   if (prepared.errors.length) return fail(prepared.errors);
   const warnings = [...prepared.warnings, ...danglingTargets(input), ...missingFiles(input)];
 
-  const db = ctx.db.$client;
-  const saved = db
-    .transaction((): PollingSummary => {
-      let crmId = input.crmId?.trim() ?? '';
-      if (crmId === '') {
-        // MAX(id)+1 like the original, but never an auto crmId that a client already chose for
-        // another polling (the original would silently overwrite that polling)
-        let next = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM pollings').get() as { m: number }).m + 1;
-        const taken = db.prepare('SELECT 1 FROM pollings WHERE crmId = ?');
-        while (taken.get(String(next))) next++;
-        crmId = String(next);
-      }
-      const existing = db.prepare('SELECT id, name FROM pollings WHERE crmId = ?').get(crmId) as
-        | { id: number; name: string }
-        | undefined;
-      let id: number;
-      const name = input.name ?? existing?.name ?? '';
-      if (existing) {
-        id = existing.id;
-        db.prepare('UPDATE pollings SET name = ? WHERE id = ?').run(name, id);
-        db.prepare('DELETE FROM question_actions WHERE pollingId = ?').run(id);
-        db.prepare('DELETE FROM questions WHERE pollingId = ?').run(id);
-      } else {
-        id = Number(db.prepare('INSERT INTO pollings (crmId, name) VALUES (?, ?)').run(crmId, name).lastInsertRowid);
-      }
-      const insQ = db.prepare(
-        `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, type, nextQuestion)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const saved = await ctx.db.tx(async (q): Promise<PollingSummary> => {
+    // one save at a time, as on SQLite (one writer): the crmId lookup and MAX(id)+1 must not race another node
+    if (q.dialect === 'postgres') await q.value("SELECT pg_advisory_xact_lock(hashtext('pollings'))");
+    let crmId = input.crmId?.trim() ?? '';
+    if (crmId === '') {
+      // MAX(id)+1 like the original, but never an auto crmId that a client already chose for
+      // another polling (the original would silently overwrite that polling)
+      let next = Number(await q.value('SELECT COALESCE(MAX(id), 0) AS m FROM pollings')) + 1;
+      while ((await q.value('SELECT 1 FROM pollings WHERE crmId = ?', [String(next)])) !== undefined) next++;
+      crmId = String(next);
+    }
+    const existing = await q.get<{ id: number; name: string }>('SELECT id, name FROM pollings WHERE crmId = ?', [crmId]);
+    let id: number;
+    const name = input.name ?? existing?.name ?? '';
+    if (existing) {
+      id = existing.id;
+      await q.run('UPDATE pollings SET name = ? WHERE id = ?', [name, id]);
+      await q.run('DELETE FROM question_actions WHERE pollingId = ?', [id]);
+      await q.run('DELETE FROM questions WHERE pollingId = ?', [id]);
+    } else {
+      id = Number(await q.value('INSERT INTO pollings (crmId, name) VALUES (?, ?) RETURNING id', [crmId, name]));
+    }
+    const questions = input.questions ?? [];
+    for (let i = 0; i < questions.length; i++) {
+      const qn = questions[i]!;
+      const qid = Number(
+        await q.value(
+          `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, type, nextQuestion)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          [
+            id,
+            questionKey(qn, i),
+            i,
+            qn.questionText ?? null,
+            qn.questionFile?.trim() || null,
+            qn.lang?.trim() || DEFAULT_LANG,
+            qn.timeout ?? 5,
+            qn.defPress ?? null,
+            qn.type ?? '',
+            qn.nextQuestion?.trim() || null,
+          ],
+        ),
       );
-      const insA = db.prepare(
-        `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      (input.questions ?? []).forEach((q, i) => {
-        const qid = insQ.run(
-          id,
-          questionKey(q, i),
-          i,
-          q.questionText ?? null,
-          q.questionFile?.trim() || null,
-          q.lang?.trim() || DEFAULT_LANG,
-          q.timeout ?? 5,
-          q.defPress ?? null,
-          q.type ?? '',
-          q.nextQuestion?.trim() || null,
-        ).lastInsertRowid;
-        for (const p of q.press ?? [])
-          insA.run(qid, id, p.key, p.action, p.value ?? null, p.valueOptions ?? null, p.nextQuestion?.trim() || null);
-      });
-      return { id, crmId, name };
-    })
-    .immediate();
+      for (const p of qn.press ?? [])
+        await q.run(
+          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [qid, id, p.key, p.action, p.value ?? null, p.valueOptions ?? null, p.nextQuestion?.trim() || null],
+        );
+    }
+    return { id, crmId, name };
+  });
   pollingsChanged(ctx.db);
   ctx.log.info({ pollingId: saved.id, crmId: saved.crmId, questions: input.questions?.length ?? 0 }, 'polling saved');
   return ok(saved, warnings);

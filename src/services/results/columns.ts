@@ -1,3 +1,5 @@
+import { sqliteRealText } from './sqlite-real.js';
+
 /**
  * Columns returned to clients, in the original's order, with the JSON type each is answered in.
  * Internal bookkeeping columns (originatedAt, removed, tasks.changeTime) are left out.
@@ -17,7 +19,7 @@
  * - `int`: INTEGER answered as its decimal text ("132"), null stays null;
  * - `time`: REAL unix seconds answered as decimal text that parses back to exactly the stored value
  *   ("1724235073.123", "1724235073.0"); 0 is "0" (1C tests closeTime <> "0");
- * - `native`: our own extra fields, answered as their SQLite type.
+ * - `native`: our own extra fields, answered as their stored type (hangupCause: integer or null).
  */
 export type FieldKind = 'text' | 'int' | 'time' | 'native';
 export type Fields = readonly (readonly [name: string, kind: FieldKind])[];
@@ -82,14 +84,14 @@ export interface TaskRow {
   isCallback: number;
 }
 
-/** SQL giving one field's JSON value in its answered type (inside SQLite: no per-row JS work). */
+/** SQL giving one field's JSON value in its answered type, for SQLite's json_object. */
 function fieldSql(name: string, kind: FieldKind): string {
   switch (kind) {
     case 'int':
       return `CAST(${name} AS TEXT)`;
     case 'time':
-      // SQLite prints a REAL with as many digits as it takes to read back the same double (3.53: up to
-      // 17), so a client paging by the last changeTime it saw never skips the rest of that instant. A whole
+      // SQLite prints a REAL with 17 significant digits, fewer where fewer read back to the same double
+      // (sqlite-real.ts), so a client paging by the last changeTime it saw never skips the rest of that instant. A whole
       // value keeps its ".0": a bound without a fraction is then always one a client rounded (1C keeps
       // whole seconds), which GET /results takes one second earlier. 0 is "0" (1C tests closeTime <> "0").
       return `CASE WHEN ${name} = 0 THEN '0' ELSE CAST(${name} AS TEXT) END`;
@@ -99,7 +101,27 @@ function fieldSql(name: string, kind: FieldKind): string {
   }
 }
 
-/** SQL that renders one row as a JSON object with these fields, in this order (SQLite's json_object). */
+/** SQLite: SQL that renders one row as a JSON object with these fields, in this order (json_object). */
 export function jsonRow(fields: Fields): string {
   return `json_object(${fields.map(([name, kind]) => `'${name}', ${fieldSql(name, kind)}`).join(', ')})`;
+}
+
+/**
+ * PostgreSQL: the fields in columns f0, f1, …; pgJsonRow turns one such row into its JSON. Integers are cast to
+ * text as in SQLite; times come as numbers and are printed the way SQLite prints a REAL (sqlite-real.ts), which
+ * is not always PostgreSQL's shortest text.
+ */
+export function pgRowColumns(fields: Fields): string {
+  return fields.map(([name, kind], i) => `${kind === 'int' ? `CAST(${name} AS TEXT)` : name} AS f${i}`).join(', ');
+}
+
+/** PostgreSQL: one row of pgRowColumns as the JSON text jsonRow gives in SQLite, byte for byte. */
+export function pgJsonRow(fields: Fields, row: Record<string, unknown>): string {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) {
+    const [name, kind] = fields[i]!;
+    const v = row[`f${i}`] ?? null;
+    out[name] = kind === 'time' && typeof v === 'number' ? (v === 0 ? '0' : sqliteRealText(v)) : v;
+  }
+  return JSON.stringify(out);
 }

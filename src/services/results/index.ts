@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
+import type { Params } from '../../db/port.js';
 import { RawJson } from '../../raw-json.js';
-import { stmt, type ServiceCtx } from '../context.js';
-import { jsonRow, POLLING_RESULT_FIELDS, RESULT_FIELDS } from './columns.js';
+import type { ServiceCtx } from '../context.js';
+import { jsonRow, pgJsonRow, pgRowColumns, POLLING_RESULT_FIELDS, RESULT_FIELDS, type Fields } from './columns.js';
 
 /** The CRM sync cap of the original: at most this many rows per call. */
 export const SYNC_LIMIT = 10_000;
@@ -11,20 +11,21 @@ export const SYNC_LIMIT = 10_000;
  * The bound is inclusive like the original, so a client polling with the last changeTime it saw gets
  * that boundary row again rather than missing rows written in the same instant.
  */
-export function resultsSince(ctx: ServiceCtx, since: number): RawJson {
-  return jsonRows(ctx, 'resultsSince', `SELECT ${jsonRow(RESULT_FIELDS)} FROM task_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, since);
+export function resultsSince(ctx: ServiceCtx, since: number): Promise<RawJson> {
+  return jsonRows(ctx, RESULT_FIELDS, `FROM task_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, [since]);
 }
 
-export function pollingResultsSince(ctx: ServiceCtx, since: number): RawJson {
-  return jsonRows(ctx, 'pollingResultsSince', `SELECT ${jsonRow(POLLING_RESULT_FIELDS)} FROM polling_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, since);
+export function pollingResultsSince(ctx: ServiceCtx, since: number): Promise<RawJson> {
+  return jsonRows(ctx, POLLING_RESULT_FIELDS, `FROM polling_results WHERE changeTime >= ? ORDER BY changeTime, id LIMIT ${SYNC_LIMIT}`, [since]);
 }
 
 /**
- * Rows rendered as JSON by SQLite, one string each, joined into an array: no per-row JS object is built.
- * The SQL (columns.ts jsonRow) already gives each field its answered type (database values as strings).
+ * `SELECT <fields> <rest>` as a JSON array, each field in its answered type (columns.ts): on SQLite each row
+ * is rendered by json_object, one string a row and no JS object; on PostgreSQL the fields come as the same
+ * text and each row is stringified in JS, to the same bytes.
  */
-export function jsonRows(ctx: ServiceCtx, key: string, sql: string, ...args: unknown[]): RawJson {
-  const s = stmt(ctx.db, `json:${key}`, () => ctx.db.$client.prepare(sql).pluck() as Database.Statement<unknown[], string>);
-  // iterated, not .all(): each row's text is encoded and dropped at once, never a 10 000-string array
-  return RawJson.array(s.iterate(...args));
+export async function jsonRows(ctx: ServiceCtx, fields: Fields, rest: string, args: Params): Promise<RawJson> {
+  if (ctx.db.dialect === 'sqlite') return RawJson.array(await ctx.db.values<string>(`SELECT ${jsonRow(fields)} ${rest}`, args));
+  const rows = await ctx.db.all(`SELECT ${pgRowColumns(fields)} ${rest}`, args);
+  return RawJson.array(rows.map((r) => pgJsonRow(fields, r)));
 }

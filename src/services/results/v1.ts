@@ -3,7 +3,7 @@ import type { TaskRow } from './columns.js';
 /**
  * Rows built in JS (tasks, pollings, audio) in the JSON types of the original's answers: every database
  * value as a string, null stays null (PHP 7.4 PDO; see columns.ts for why 1C needs it). Big row sets
- * (results, polling results) are rendered the same way inside SQLite instead (columns.ts jsonRow).
+ * (results, polling results) are rendered the same way by the SQL of columns.ts instead (results/index.ts jsonRows).
  */
 
 export type V1Value = string | null;

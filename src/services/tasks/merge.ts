@@ -1,6 +1,6 @@
-import type { Db } from '../../db/client.js';
+import type { Queries } from '../../db/client.js';
 import type { ParsedNumber } from './numbers.js';
-import { deleteResultStmt, insertNumberStmt, markRemovedStmt, numbersOfTask, updateOpenNumberStmt } from './store.js';
+import { deleteResults, INSERT_BATCH, insertNumbers, markRemoved, numbersOfTask, updateOpenNumber, type ExistingNumberRow } from './store.js';
 
 export interface MergeStats {
   added: number;
@@ -21,25 +21,21 @@ export interface MergeStats {
  * - new numbers are appended in request order.
  * The task's rows are read once into a Map so 100 000 numbers cost one scan, not 100 000 lookups. The new
  * list is read once, as it is parsed (an iterable, so no array of every parsed row): rows are written as
- * numbers come, and the rows no longer wanted are removed at the end.
+ * numbers come (new ones INSERT_BATCH at a time), and the rows no longer wanted are removed at the end, in batches.
  */
 /** Rows that may share one changeTime (well below the 10 000-row sync cap). */
 const STAMP_GROUP = 1000;
 
 const isInCall = (r: { closeTime: number; state: string }) => r.closeTime === 0 && r.state !== 'CreateTask';
 
-export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNumber>, now: number): MergeStats {
-  const byPhone = new Map<string, ReturnType<typeof numbersOfTask>>();
-  for (const row of numbersOfTask(db, taskId)) {
+export async function mergeNumbers(q: Queries, taskId: number, numbers: Iterable<ParsedNumber>, now: number): Promise<MergeStats> {
+  const byPhone = new Map<string, ExistingNumberRow[]>();
+  for (const row of await numbersOfTask(q, taskId)) {
     const list = byPhone.get(row.phoneId);
     if (list) list.push(row);
     else byPhone.set(row.phoneId, [row]);
   }
   const stats: MergeStats = { added: 0, removed: 0, updated: 0, kept: 0 };
-  const insert = insertNumberStmt(db);
-  const update = updateOpenNumberStmt(db);
-  const del = deleteResultStmt(db);
-  const markRemoved = markRemovedStmt(db);
 
   /** Numbers of the new list the task already has (only those matter for what to remove). */
   const wanted = new Set<string>();
@@ -48,11 +44,16 @@ export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNum
   // changeTime beyond that cap could never be paged past, so each 1 000 rows written get the next millisecond.
   let written = 0;
   const stamp = () => now + Math.floor(written++ / STAMP_GROUP) / 1000;
+  let pending: { n: ParsedNumber; changeTime: number }[] = [];
   for (const n of numbers) {
     const rows = byPhone.get(n.phoneId);
     if (!rows) {
-      insert.run(taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, stamp());
+      pending.push({ n, changeTime: stamp() });
       stats.added++;
+      if (pending.length === INSERT_BATCH) {
+        await insertNumbers(q, taskId, pending);
+        pending = [];
+      }
       continue;
     }
     wanted.add(n.phoneId);
@@ -64,23 +65,26 @@ export function mergeNumbers(db: Db, taskId: number, numbers: Iterable<ParsedNum
         r.timeOffsetMinutes === n.timeOffsetMinutes;
       if (r.closeTime !== 0 || same) stats.kept++;
       else {
-        update.run(n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, stamp(), r.id);
+        await updateOpenNumber(q, r.id, n, stamp());
         stats.updated++;
       }
     }
   }
+  await insertNumbers(q, taskId, pending);
 
+  const unwanted: number[] = [];
   for (const [phoneId, rows] of byPhone) {
     if (wanted.has(phoneId)) continue;
     for (const r of rows) {
       if (isInCall(r)) {
-        markRemoved.run(r.id); // recorded when the call ends, never retried
+        await markRemoved(q, r.id); // recorded when the call ends, never retried
         stats.kept++;
         continue;
       }
-      del.run(r.id);
+      unwanted.push(r.id);
       stats.removed++;
     }
   }
+  await deleteResults(q, unwanted);
   return stats;
 }

@@ -86,6 +86,8 @@ export function* parsedNumbers(items: readonly NumberItemInput[], timeZone: stri
       else timeOffsetMinutes = o;
       if (obj.clientId !== null && obj.clientId !== undefined) clientId = String(obj.clientId).trim();
       if (clientId.length > 200) err(`${label}: clientId is longer than 200 characters`);
+      // PostgreSQL's text cannot hold a NUL: refused on SQLite too, so both answer alike
+      if (clientId.includes('\u0000')) err(`${label}: clientId must not contain the NUL character`);
       if (obj.params !== null && obj.params !== undefined) params = JSON.stringify(obj.params);
     }
     const phoneId = phoneIdOf(n.number);

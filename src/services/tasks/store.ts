@@ -1,9 +1,11 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
-import { stmt } from '../context.js';
+import type { Queries } from '../../db/client.js';
 import { TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import type { ParsedNumber } from './numbers.js';
 
-/** Task SQL in one place. Plain prepared statements: the merge of 100 000 numbers runs through these. */
+/**
+ * Task SQL in one place, on the storage port (the database or a transaction's `q`); the adapters cache the
+ * prepared statements, so the merge of 100 000 numbers reuses the same few.
+ */
 
 export interface TaskFieldValues {
   crmId?: string;
@@ -37,30 +39,30 @@ export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
   'isCallback',
 ];
 
-const prep = (db: Db, key: string, sql: string) => stmt(db, key, () => db.$client.prepare(sql));
+/**
+ * A task id compared with task_results.taskId or polling_results.taskId: those are 32-bit on PostgreSQL, and a
+ * bigger parameter (any id a URL may carry) would be refused there rather than match nothing.
+ */
+export const TASK_ID = 'CAST(? AS BIGINT)';
 
-export const taskById = (db: Db, id: number) =>
-  prep(db, 'taskById', `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`).get(id) as TaskRow | undefined;
+export const taskById = (q: Queries, id: number) => q.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`, [id]);
 
-export const taskByCrmId = (db: Db, crmId: string) =>
-  prep(db, 'taskByCrmId', `SELECT ${TASK_COLUMNS} FROM tasks WHERE crmId = ? ORDER BY id LIMIT 1`).get(crmId) as
-    | TaskRow
-    | undefined;
+export const taskByCrmId = (q: Queries, crmId: string) =>
+  q.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE crmId = ? ORDER BY id LIMIT 1`, [crmId]);
 
-export function insertTask(db: Db, fields: TaskFieldValues, now: number): number {
+export async function insertTask(q: Queries, fields: TaskFieldValues, now: number): Promise<number> {
   const cols = SETTABLE.filter((k) => fields[k] !== undefined);
-  const sql = `INSERT INTO tasks (${[...cols, 'changeTime'].join(', ')}) VALUES (${[...cols, 'changeTime'].map(() => '?').join(', ')})`;
-  const info = db.$client.prepare(sql).run(...cols.map((k) => fields[k]), now);
-  const id = Number(info.lastInsertRowid);
+  const sql = `INSERT INTO tasks (${[...cols, 'changeTime'].join(', ')}) VALUES (${[...cols, 'changeTime'].map(() => '?').join(', ')}) RETURNING id`;
+  const id = Number(await q.value(sql, [...cols.map((k) => fields[k]), now]));
   // crmId defaults to the internal id (original rule 5)
-  if (!fields.crmId) prep(db, 'taskSetCrmId', 'UPDATE tasks SET crmId = ? WHERE id = ?').run(String(id), id);
+  if (!fields.crmId) await q.run('UPDATE tasks SET crmId = ? WHERE id = ?', [String(id), id]);
   return id;
 }
 
-export function updateTask(db: Db, id: number, fields: TaskFieldValues, now: number): void {
+export async function updateTask(q: Queries, id: number, fields: TaskFieldValues, now: number): Promise<void> {
   const cols = SETTABLE.filter((k) => fields[k] !== undefined);
   const sets = [...cols.map((k) => `${k} = ?`), 'changeTime = ?'].join(', ');
-  db.$client.prepare(`UPDATE tasks SET ${sets} WHERE id = ?`).run(...cols.map((k) => fields[k]), now, id);
+  await q.run(`UPDATE tasks SET ${sets} WHERE id = ?`, [...cols.map((k) => fields[k]), now, id]);
 }
 
 export interface ExistingNumberRow {
@@ -74,31 +76,49 @@ export interface ExistingNumberRow {
   timeOffsetMinutes: number | null;
 }
 
-export const numbersOfTask = (db: Db, taskId: number) =>
-  prep(
-    db,
-    'numbersOfTask',
+export const numbersOfTask = (q: Queries, taskId: number) =>
+  q.all<ExistingNumberRow>(
     'SELECT id, phoneId, closeTime, state, params, clientId, timeCallAllow, timeOffsetMinutes FROM task_results WHERE taskId = ? ORDER BY id',
-  ).all(taskId) as ExistingNumberRow[];
-
-export const insertNumberStmt = (db: Db): Database.Statement =>
-  prep(
-    db,
-    'insertNumber',
-    `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeCallAllow, timeOffsetMinutes, changeTime, closeTime, state)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'CreateTask')`,
+    [taskId],
   );
 
-export const updateOpenNumberStmt = (db: Db): Database.Statement =>
-  prep(
-    db,
-    'updateOpenNumber',
+const NUMBER_COLUMNS = '(taskId, phoneId, phone, clientId, params, timeCallAllow, timeOffsetMinutes, changeTime, closeTime, state)';
+const NUMBER_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'CreateTask')";
+/** Rows a multi-row INSERT writes at once: one round trip (PostgreSQL) for 250 numbers, 2 000 parameters. */
+export const INSERT_BATCH = 250;
+const INSERT_MANY = `INSERT INTO task_results ${NUMBER_COLUMNS} VALUES ${Array(INSERT_BATCH).fill(NUMBER_VALUES).join(', ')}`;
+const INSERT_ONE = `INSERT INTO task_results ${NUMBER_COLUMNS} VALUES ${NUMBER_VALUES}`;
+
+const numberParams = (taskId: number, n: ParsedNumber, changeTime: number) =>
+  [taskId, n.phoneId, n.phone, n.clientId, n.params, n.timeCallAllow, n.timeOffsetMinutes, changeTime] as const;
+
+/**
+ * New numbers of a task, ids in list order: INSERT_BATCH rows a statement, the rest one by one (two statement
+ * texts in all, so the prepared-statement caches stay small).
+ */
+export async function insertNumbers(q: Queries, taskId: number, rows: readonly { n: ParsedNumber; changeTime: number }[]): Promise<void> {
+  let i = 0;
+  for (; i + INSERT_BATCH <= rows.length; i += INSERT_BATCH) {
+    await q.run(INSERT_MANY, rows.slice(i, i + INSERT_BATCH).flatMap((r) => numberParams(taskId, r.n, r.changeTime)));
+  }
+  for (; i < rows.length; i++) await q.run(INSERT_ONE, numberParams(taskId, rows[i]!.n, rows[i]!.changeTime));
+}
+
+export const updateOpenNumber = (q: Queries, id: number, n: ParsedNumber, changeTime: number) =>
+  q.run(
     'UPDATE task_results SET params = ?, clientId = ?, timeCallAllow = ?, timeOffsetMinutes = ?, changeTime = ? WHERE id = ? AND closeTime = 0',
+    [n.params, n.clientId, n.timeCallAllow, n.timeOffsetMinutes, changeTime, id],
   );
 
-export const markRemovedStmt = (db: Db): Database.Statement =>
-  prep(db, 'markRemoved', 'UPDATE task_results SET removed = 1 WHERE id = ? AND closeTime = 0');
+export const markRemoved = (q: Queries, id: number) => q.run('UPDATE task_results SET removed = 1 WHERE id = ? AND closeTime = 0', [id]);
 
-export const deleteResultStmt = (db: Db): Database.Statement =>
-  prep(db, 'deleteResult', 'DELETE FROM task_results WHERE id = ?');
+/** Rows a multi-row DELETE removes at once. */
+const DELETE_BATCH = 500;
+const DELETE_MANY = `DELETE FROM task_results WHERE id IN (${Array(DELETE_BATCH).fill('?').join(', ')})`;
 
+/** Rows of a task by id: DELETE_BATCH a statement, the rest one by one (two statement texts in all). */
+export async function deleteResults(q: Queries, ids: readonly number[]): Promise<void> {
+  let i = 0;
+  for (; i + DELETE_BATCH <= ids.length; i += DELETE_BATCH) await q.run(DELETE_MANY, ids.slice(i, i + DELETE_BATCH));
+  for (; i < ids.length; i++) await q.run('DELETE FROM task_results WHERE id = ?', [ids[i]]);
+}

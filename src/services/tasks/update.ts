@@ -9,7 +9,7 @@ import { checkInnerNum, checkPollingTarget, SaveRefused } from './upsert.js';
  * not touched. A body that sets innerNum or innerNumType must leave the task naming an existing polling when
  * it is a polling task; a PUT that only pauses or closes is never refused for a polling deleted since.
  */
-export function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFieldValues): Outcome<TaskRow> {
+export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFieldValues): Promise<Outcome<TaskRow>> {
   const fields = { ...input };
   if (fields.crmId === '') delete fields.crmId;
   const innerErr = checkInnerNum(fields, false);
@@ -17,28 +17,26 @@ export function changeTask(ctx: ServiceCtx, urlId: number | null, input: TaskFie
   if (!fields.crmId && urlId === null) return fail('Task id in the URL must be a positive integer', { error: 'TaskNotFound' });
 
   const now = ctx.now();
-  let found;
+  let changed: TaskRow | undefined;
   try {
-    found = ctx.db.$client
-      .transaction(() => {
-        const task = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : taskById(ctx.db, urlId!);
-        if (!task) return task;
-        if (fields.innerNum !== undefined || fields.innerNumType !== undefined) {
-          const err = checkPollingTarget(ctx, fields.innerNumType ?? task.innerNumType, fields.innerNum ?? task.innerNum);
-          if (err) throw new SaveRefused(err);
-        }
-        updateTask(ctx.db, task.id, fields, now);
-        return task;
-      })
-      .immediate();
+    changed = await ctx.db.tx(async (q) => {
+      const task = fields.crmId ? await taskByCrmId(q, fields.crmId) : await taskById(q, urlId!);
+      if (!task) return task;
+      if (fields.innerNum !== undefined || fields.innerNumType !== undefined) {
+        const err = await checkPollingTarget(q, fields.innerNumType ?? task.innerNumType, fields.innerNum ?? task.innerNum);
+        if (err) throw new SaveRefused(err);
+      }
+      await updateTask(q, task.id, fields, now);
+      return taskById(q, task.id);
+    });
   } catch (e) {
     if (e instanceof SaveRefused) return fail(e.message);
     throw e;
   }
-  if (!found) {
+  if (!changed) {
     const what = fields.crmId ? `crmId "${fields.crmId}"` : `id ${urlId}`;
     return fail(`Task with ${what} not found`, { error: 'TaskNotFound' });
   }
-  ctx.log.info({ taskId: found.id, fields: Object.keys(fields) }, 'task changed');
-  return ok(taskById(ctx.db, found.id)!);
+  ctx.log.info({ taskId: changed.id, fields: Object.keys(fields) }, 'task changed');
+  return ok(changed);
 }

@@ -1,4 +1,5 @@
-import { fail, ok, stmt, type Outcome, type ServiceCtx } from '../context.js';
+import type { Queries } from '../../db/client.js';
+import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
 import { mergeNumbers, type MergeStats } from './merge.js';
 import { InvalidNumberList, newNumberListCheck, numberListMessages, parsedNumbers, type NumberItemInput } from './numbers.js';
@@ -26,8 +27,8 @@ export function checkInnerNum(fields: TaskFieldValues, required: boolean): strin
  * A polling task dials customers into the survey its innerNum names; one that names no saved polling would
  * reach no survey, so the save is refused (the original saved it, and its calls went nowhere).
  */
-export function checkPollingTarget(ctx: ServiceCtx, innerNumType: string, innerNum: string): string | null {
-  if (innerNumType !== 'polling' || pollingExists(ctx, innerNum)) return null;
+export async function checkPollingTarget(q: Queries, innerNumType: string, innerNum: string): Promise<string | null> {
+  if (innerNumType !== 'polling' || (await pollingExists(q, innerNum))) return null;
   return `Field "innerNum": polling "${innerNum}" does not exist (with innerNumType "polling", innerNum must be the internal id of a saved polling)`;
 }
 
@@ -36,10 +37,10 @@ export class SaveRefused extends Error {}
 
 /**
  * POST /task: create or upsert (by non-empty crmId, else by id) and merge the number list, all in one
- * synchronous transaction; on any error nothing is written. [L] rule: a client-supplied id is only a
- * lookup key, new tasks always get the next id.
+ * transaction; on any error nothing is written. [L] rule: a client-supplied id is only a lookup key, new
+ * tasks always get the next id.
  */
-export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<TaskRow> {
+export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promise<Outcome<TaskRow>> {
   const { id, numbers: items, ...fields } = input;
   const innerErr = checkInnerNum(fields, true);
   if (innerErr) return fail(innerErr);
@@ -51,39 +52,41 @@ export function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Outcome<Tas
   if (fields.crmId === '') delete fields.crmId;
 
   const now = ctx.now();
-  const save = ctx.db.$client.transaction(() => {
-    const existing = fields.crmId ? taskByCrmId(ctx.db, fields.crmId) : id ? taskById(ctx.db, id) : undefined;
-    const pollingErr = checkPollingTarget(ctx, fields.innerNumType ?? existing?.innerNumType ?? 'exten', fields.innerNum!);
-    if (pollingErr) throw new SaveRefused(pollingErr);
-    let taskId: number;
-    if (existing) {
-      taskId = existing.id;
-      updateTask(ctx.db, taskId, fields, now);
-    } else {
-      taskId = insertTask(ctx.db, fields, now);
-    }
-    // an invalid number makes parsedNumbers throw InvalidNumberList at the end of the list: all rolled back
-    const stats = items ? mergeNumbers(ctx.db, taskId, parsedNumbers(items, ctx.config.timezone, check), now) : null;
-    return { taskId, stats };
-  });
-  let saved: { taskId: number; stats: MergeStats | null };
+  let saved: { row: TaskRow; stats: MergeStats | null };
   try {
-    saved = save.immediate();
+    saved = await ctx.db.tx(async (q) => {
+      // Saves of one crmId one after another, as on SQLite (one writer): two at once must not both create it.
+      // An existing task's row is locked by updateTask until the commit, so merges of one task queue too.
+      if (fields.crmId && q.dialect === 'postgres') await q.value('SELECT pg_advisory_xact_lock(hashtext(?))', [`task:${fields.crmId}`]);
+      const existing = fields.crmId ? await taskByCrmId(q, fields.crmId) : id ? await taskById(q, id) : undefined;
+      const pollingErr = await checkPollingTarget(q, fields.innerNumType ?? existing?.innerNumType ?? 'exten', fields.innerNum!);
+      if (pollingErr) throw new SaveRefused(pollingErr);
+      let taskId: number;
+      if (existing) {
+        taskId = existing.id;
+        await updateTask(q, taskId, fields, now);
+      } else {
+        taskId = await insertTask(q, fields, now);
+      }
+      // an invalid number makes parsedNumbers throw InvalidNumberList at the end of the list: all rolled back
+      const stats = items ? await mergeNumbers(q, taskId, parsedNumbers(items, ctx.config.timezone, check), now) : null;
+      // read back inside the transaction: on PostgreSQL another node could change it right after the commit
+      return { row: (await taskById(q, taskId))!, stats };
+    });
   } catch (e) {
     if (e instanceof InvalidNumberList) return fail(numberListMessages(e.check));
     if (e instanceof SaveRefused) return fail(e.message);
     throw e;
   }
-  const { taskId, stats } = saved;
+  const { row, stats } = saved;
   const warnings = [...check.warnings];
-  const row = taskById(ctx.db, taskId)!;
-  ctx.log.info({ taskId, crmId: row.crmId, numbers: stats }, 'task saved');
+  ctx.log.info({ taskId: row.id, crmId: row.crmId, numbers: stats }, 'task saved');
   return ok(row, warnings);
 }
 
-function pollingExists(ctx: ServiceCtx, innerNum: string): boolean {
-  if (!/^\d+$/.test(innerNum)) return false;
-  return !!stmt(ctx.db, 'pollingExists', () => ctx.db.$client.prepare('SELECT 1 FROM pollings WHERE id = ?')).get(
-    Number(innerNum),
-  );
+/** Polling ids are whole numbers; one past 2^53 names no polling (and is no parameter PostgreSQL takes). */
+async function pollingExists(q: Queries, innerNum: string): Promise<boolean> {
+  const id = /^\d+$/.test(innerNum) ? Number(innerNum) : NaN;
+  if (!Number.isSafeInteger(id)) return false;
+  return (await q.value('SELECT 1 FROM pollings WHERE id = ?', [id])) !== undefined;
 }

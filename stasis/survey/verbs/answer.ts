@@ -2,7 +2,7 @@ import type { ActionVerb } from '../run-state.js';
 
 /** `answer`: saves the action's value as the answer ('-' when it has none). */
 export const answerAction: ActionVerb = async (run, q, press, key) => {
-  run.write(q.crmId, press.value, key);
+  await run.write(q.crmId, press.value, key);
   return { kind: 'next' };
 };
 
@@ -11,6 +11,6 @@ export const answerAction: ActionVerb = async (run, q, press, key) => {
  * lost when a press is used only for branching.
  */
 export const noAction: ActionVerb = async (run, q, _press, key) => {
-  run.write(q.crmId, key, key);
+  await run.write(q.crmId, key, key);
   return { kind: 'next' };
 };

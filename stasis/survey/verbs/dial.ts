@@ -6,7 +6,7 @@ import type { ActionVerb } from '../run-state.js';
  * before Dial).
  */
 export const dialAction: ActionVerb = async (run, q, press, key) => {
-  run.write(q.crmId, press.value, key);
+  await run.write(q.crmId, press.value, key);
   const exten = (press.value ?? '').trim();
   if (!exten) {
     run.log.warn({ question: q.crmId, key }, 'dial action has no extension; survey ends without connecting');

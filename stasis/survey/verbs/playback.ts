@@ -7,7 +7,7 @@ import { play } from './play.js';
  * Not interruptible (the original used Playback, not Background); keys pressed meanwhile stay buffered.
  */
 export const playbackAction: ActionVerb = async (run, q, press, key) => {
-  run.write(q.crmId, key, key);
+  await run.write(q.crmId, key, key);
   const prompt = await run.prompts.playback(press.value, press.valueOptions, q.lang, run.ctx.params);
   if (!prompt) {
     run.log.warn({ question: q.crmId, key, value: press.value }, 'playback action has nothing playable; skipped');

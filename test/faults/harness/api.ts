@@ -13,8 +13,8 @@ export const BASE = '/pbxcore/api/module-dialer/v1';
 export const LOCAL = fromAddress('127.0.0.1');
 export const REMOTE = fromAddress('198.51.100.23');
 
-export function apiUnderTest(env: Record<string, string> = {}, nowMs?: () => number) {
-  const e = freshEnv(env);
+export async function apiUnderTest(env: Record<string, string> = {}, nowMs?: () => number) {
+  const e = await freshEnv(env);
   const app = createApp({ config: e.config, db: e.db, log: e.log, dialer: fakeDialer(), audio: fakeConverter(), prompts: fakePrompts(), nowMs });
 
   async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}, from = LOCAL) {
@@ -22,13 +22,17 @@ export function apiUnderTest(env: Record<string, string> = {}, nowMs?: () => num
   }
 
   /** Row counts + a checksum of every table, and the files under the data dir (names + sizes). */
-  function snapshot(): string {
+  async function snapshot(): Promise<string> {
     const h = createHash('sha256');
-    const tables = e.db.$client
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      .all() as { name: string }[];
-    for (const { name } of tables) {
-      const rows = e.db.$client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+    const sqlite = e.db.dialect === 'sqlite';
+    const tables = await e.db.values<string>(
+      sqlite
+        ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
+    for (const name of tables) {
+      // every table has an id column (PostgreSQL has no rowid)
+      const rows = await e.db.all(`SELECT * FROM ${sqlite ? `"${name}"` : name} ORDER BY ${sqlite ? 'rowid' : 'id'}`);
       h.update(`${name}:${rows.length}:${JSON.stringify(rows)}\n`);
     }
     const walk = (dir: string): void => {
