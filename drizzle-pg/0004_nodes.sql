@@ -7,7 +7,8 @@ CREATE TABLE nodes (
 	epoch bigint DEFAULT 0 NOT NULL,
 	leaseUntil double precision DEFAULT 0 NOT NULL,
 	startedAt double precision DEFAULT 0 NOT NULL,
-	host text COLLATE "C" DEFAULT '' NOT NULL
+	host text COLLATE "C" DEFAULT '' NOT NULL,
+	dialing bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE task_results ADD COLUMN node text COLLATE "C";--> statement-breakpoint

@@ -6,7 +6,8 @@ CREATE TABLE `nodes` (
 	`epoch` integer DEFAULT 0 NOT NULL,
 	`leaseUntil` real DEFAULT 0 NOT NULL,
 	`startedAt` real DEFAULT 0 NOT NULL,
-	`host` text DEFAULT '' NOT NULL
+	`host` text DEFAULT '' NOT NULL,
+	`dialing` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE `task_results` ADD `node` text;--> statement-breakpoint

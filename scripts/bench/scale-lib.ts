@@ -81,6 +81,7 @@ export async function timeSelection(db: Db, taskId: number, n: number, busyClien
         now: Date.now() / 1000,
         leaseNow: Date.now() / 1000,
         want: 1,
+        shared: false,
         inFlightHere: 0,
         usable: (row) => (busyClients && row.clientId ? 'busy' : 'yes'),
         channelTag: 'bench',

@@ -228,4 +228,6 @@ export const nodes = sqliteTable('nodes', {
   leaseUntil: real('leaseUntil').notNull().default(0),
   startedAt: real('startedAt').notNull().default(0),
   host: text('host').notNull().default(''),
+  /** 1 while the node dials (connected to its PBX, reconciled): survey tasks are shared among these nodes. */
+  dialing: integer('dialing').notNull().default(0),
 });

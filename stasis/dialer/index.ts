@@ -68,7 +68,7 @@ export function createDialer(deps: DialerDeps): Dialer {
     asteriskNotReady,
   };
   scheduler = new Scheduler(core);
-  const lease = new NodeLease(core, () => void leaseLost());
+  const lease = new NodeLease(core, () => void leaseLost(), () => scheduler.enabled);
   scheduler.onLeaseLost = () => void leaseLost();
 
   /**
@@ -122,6 +122,7 @@ export function createDialer(deps: DialerDeps): Dialer {
         if (await reconcile(core).catch((err: unknown) => (log.error({ err }, 'reconcile failed'), false))) {
           agents.refreshAll();
           scheduler.enabled = !draining && !halted && connected;
+          lease.renewSoon(); // peers share survey tasks with us from now on
           scheduler.kick();
           return;
         }

@@ -24,6 +24,8 @@ export class NodeLease {
   constructor(
     private readonly core: Omit<DialerCore, 'owner'>,
     private readonly lost: () => void,
+    /** Whether the node dials now (told to peers, who share survey tasks with the nodes dialing). */
+    private readonly dialing: () => boolean,
   ) {
     this.owner = { node: core.config.node.id, epoch: 0 };
   }
@@ -56,11 +58,16 @@ export class NodeLease {
     this.timer = undefined;
   }
 
+  /** Renew now (e.g. dialing just started or stopped), rather than at the next beat. */
+  renewSoon(): void {
+    void this.beat();
+  }
+
   private async beat(): Promise<void> {
     if (this.beating || !this.core.alive()) return;
     this.beating = true;
     try {
-      if (!(await renewLease(this.core.db, this.owner, leaseNow(), this.leaseSec))) {
+      if (!(await renewLease(this.core.db, this.owner, leaseNow(), this.leaseSec, this.dialing()))) {
         this.core.log.error({ node: this.owner.node, epoch: this.owner.epoch }, 'node lease ran out: dialing stops until registered again');
         this.lost();
         return;

@@ -161,6 +161,7 @@ export class Scheduler {
         now: core.nowSec(),
         leaseNow: leaseNow(),
         want: tokens,
+        shared: !needsAgent,
         inFlightHere: core.book.inFlight(task.id),
         usable: (row) =>
           !isAllowedNow(nowMs, row.timeOffsetMinutes, task, core.config.timezone)

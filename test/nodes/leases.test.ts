@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.js';
 import { RowState } from '../../src/domain/result-codes.js';
 import { claimForTask, endCall, finishAttempt, markOriginateSent, recordTrail, releaseAttempt, type ClaimRequest } from '../../src/services/attempts/index.js';
-import { orphanedAttempts, registerNode, renewLease } from '../../src/services/nodes/index.js';
+import { endLease, orphanedAttempts, registerNode, renewLease } from '../../src/services/nodes/index.js';
 import { freshEnv, testDialect } from '../helpers/env.js';
 import { addTask, rowsOf } from '../dialer/helpers.js';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const numbers = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `7900${String(from + i).padStart(7, '0')}`);
 
-function request(taskId: number, owner: ClaimRequest['owner'], want: number, now = T0): ClaimRequest {
+function request(taskId: number, owner: ClaimRequest['owner'], want: number, now = T0, shared = false): ClaimRequest {
   return {
     taskId,
     owner,
@@ -38,6 +38,7 @@ function request(taskId: number, owner: ClaimRequest['owner'], want: number, now
     now,
     leaseNow: now,
     want,
+    shared,
     inFlightHere: 0,
     usable: () => 'yes',
     channelTag: owner.node,
@@ -73,6 +74,22 @@ describe(`dialer nodes sharing one database (${testDialect()})`, () => {
     expect((await claimForTask(b, request(task.id, nb, 2))).rows).toEqual([]);
     expect(await endCall(a, rows[0]!.id, na)).toBe(true);
     expect((await claimForTask(b, request(task.id, nb, 2))).rows.length).toBe(1);
+  });
+
+  it('a survey task is shared among the nodes dialing: each takes its part of maxCountChannels, a node not dialing leaves its part to the others', async () => {
+    const { task } = await addTask(env.db, { innerNumType: 'polling', maxCountChannels: 5 }, numbers(20, 700));
+    const na = (await registerNode(a, 'ng', 'host-a', T0, LEASE)).owner;
+    const nb = (await registerNode(b, 'nh', 'host-b', T0, LEASE)).owner;
+    await renewLease(a, na, T0, LEASE, true);
+    await renewLease(b, nb, T0, LEASE, true);
+    expect((await claimForTask(a, request(task.id, na, 5, T0, true))).rows.length).toBe(3); // ceil(5 / 2)
+    expect((await claimForTask(b, request(task.id, nb, 5, T0, true))).rows.length).toBe(2);
+    // node a's PBX goes away: it stops dialing; its calls end; b may now take the whole task
+    await renewLease(a, na, T0 + 1, LEASE, false);
+    for (const r of (await rowsOf(env.db, task.id)).filter((x) => x.node === 'ng' && x.inCall)) await endCall(a, r.id, na);
+    expect((await claimForTask(b, request(task.id, nb, 5, T0 + 1, true))).rows.length).toBe(3);
+    await endLease(a, na);
+    await endLease(b, nb);
   });
 
   it('a client with a call in flight on another node is passed over for another client\'s number', async () => {

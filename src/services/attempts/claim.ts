@@ -14,6 +14,11 @@ export interface ClaimRequest {
   leaseNow: number;
   /** How many calls this node would start (its agents, its rate limit); the task's limit is applied here. */
   want: number;
+  /**
+   * The task is dialed by every node (a survey task): this node takes at most its share of the task's channels,
+   * maxCountChannels divided among the nodes dialing now, so adding a PBX spreads the calls.
+   */
+  shared: boolean;
   /** This node's calls of the task in flight (its own book: exact, even while a row is being closed). */
   inFlightHere: number;
   /** Whether a row may be dialed now (its window, its client having no call on this node). */
@@ -39,6 +44,7 @@ export interface ClaimResult {
  * - Calls in flight = rows `inCall` on every node: from the claim until the node saw the call's channels gone,
  *   which may be after the row got its result (including rows of a dead node not yet taken over: counting them
  *   errs on the safe side); for this node its own book where it counts more.
+ * - A survey task (`shared`) is split among the nodes dialing now: each takes at most its share of the channels.
  * - A client with a call in flight on any node is skipped in favour of another client's number.
  * - The node's lease is checked in the same transaction: a node whose lease ran out claims nothing.
  * Rows come in insertion order, a page at a time, until enough are usable or none are left.
@@ -53,11 +59,12 @@ export function claimForTask(db: Db, r: ClaimRequest): Promise<ClaimResult> {
     // committed by the transaction the lock waited for; and the first page of ready rows.
     const [task, busy, first] = await Promise.all([
       q.get<{ state: number; maxCountChannels: number }>(`SELECT state, maxCountChannels FROM tasks WHERE id = ?${pg ? ' FOR UPDATE' : ''}`, [r.taskId]),
-      q.get<{ total: number; own: number | null; live: number }>(
+      q.get<{ total: number; own: number | null; live: number; dialing: number }>(
         `SELECT COUNT(*) AS total, SUM(CASE WHEN node = ? THEN 1 ELSE 0 END) AS own,
-                (SELECT COUNT(*) FROM nodes WHERE id = ? AND epoch = ? AND leaseUntil > ?) AS live
+                (SELECT COUNT(*) FROM nodes WHERE id = ? AND epoch = ? AND leaseUntil > ?) AS live,
+                (SELECT COUNT(*) FROM nodes WHERE dialing = 1 AND leaseUntil > ? AND id <> ?) AS dialing
            FROM task_results WHERE taskId = ? AND inCall = 1`,
-        [r.owner.node, r.owner.node, r.owner.epoch, r.leaseNow, r.taskId],
+        [r.owner.node, r.owner.node, r.owner.epoch, r.leaseNow, r.leaseNow, r.owner.node, r.taskId],
       ),
       readyPage(q, pg, r, 0),
     ]);
@@ -65,7 +72,11 @@ export function claimForTask(db: Db, r: ClaimRequest): Promise<ClaimResult> {
     if (!busy || busy.live === 0) return { ...out, leaseLive: false };
     // our own calls: the rows, or the book where it knows more (a call whose row signal-close already closed)
     const own = busy.own ?? 0;
-    let room = Math.min(r.want, Math.max(1, task.maxCountChannels) - (busy.total - own) - Math.max(own, r.inFlightHere));
+    const max = Math.max(1, task.maxCountChannels);
+    const mine = Math.max(own, r.inFlightHere);
+    let room = Math.min(r.want, max - (busy.total - own) - mine);
+    // this node's share of a survey task: itself plus the other nodes dialing now
+    if (r.shared) room = Math.min(room, Math.ceil(max / (1 + busy.dialing)) - mine);
     const taken = new Set<string>();
     let page = first;
     while (room > 0) {

@@ -20,6 +20,7 @@ export interface NodeRow {
   leaseUntil: number;
   startedAt: number;
   host: string;
+  dialing: number;
 }
 
 export interface Registration {
@@ -35,7 +36,7 @@ export function registerNode(db: Db, id: string, host: string, nowSec: number, l
     const prev = await q.get<NodeRow>('SELECT * FROM nodes WHERE id = ?', [id]);
     const epoch = (prev?.epoch ?? 0) + 1;
     if (prev) {
-      await q.run('UPDATE nodes SET epoch = ?, leaseUntil = ?, startedAt = ?, host = ? WHERE id = ?', [epoch, nowSec + leaseSec, nowSec, host, id]);
+      await q.run('UPDATE nodes SET epoch = ?, leaseUntil = ?, startedAt = ?, host = ?, dialing = 0 WHERE id = ?', [epoch, nowSec + leaseSec, nowSec, host, id]);
     } else {
       await q.run('INSERT INTO nodes (id, epoch, leaseUntil, startedAt, host) VALUES (?, ?, ?, ?, ?)', [id, epoch, nowSec + leaseSec, nowSec, host]);
     }
@@ -50,10 +51,14 @@ export function registerNode(db: Db, id: string, host: string, nowSec: number, l
   });
 }
 
-/** Extend the lease; false when it had run out or the epoch moved on (the node must register again). */
-export async function renewLease(db: Queries, owner: Owner, nowSec: number, leaseSec: number): Promise<boolean> {
-  const changed = await db.run('UPDATE nodes SET leaseUntil = ? WHERE id = ? AND epoch = ? AND leaseUntil > ?', [
+/**
+ * Extend the lease and say whether the node dials now; false when the lease had run out or the epoch moved on
+ * (the node must register again).
+ */
+export async function renewLease(db: Queries, owner: Owner, nowSec: number, leaseSec: number, dialing = false): Promise<boolean> {
+  const changed = await db.run('UPDATE nodes SET leaseUntil = ?, dialing = ? WHERE id = ? AND epoch = ? AND leaseUntil > ?', [
     nowSec + leaseSec,
+    dialing ? 1 : 0,
     owner.node,
     owner.epoch,
     nowSec,
@@ -68,7 +73,7 @@ export async function leaseLive(q: Queries, owner: Owner, nowSec: number): Promi
 
 /** A graceful stop: nothing of ours is in flight any more; peers need not wait for the lease to run out. */
 export async function endLease(db: Queries, owner: Owner): Promise<void> {
-  await db.run('UPDATE nodes SET leaseUntil = 0 WHERE id = ? AND epoch = ?', [owner.node, owner.epoch]);
+  await db.run('UPDATE nodes SET leaseUntil = 0, dialing = 0 WHERE id = ? AND epoch = ?', [owner.node, owner.epoch]);
 }
 
 /** Calls (rows inCall, with a result or not) whose owner holds no live lease under the epoch that claimed them. */
@@ -81,4 +86,4 @@ export function orphanedAttempts(db: Queries, nowSec: number, limit = 500): Prom
   );
 }
 
-export const listNodes = (db: Queries) => db.all<NodeRow>('SELECT id, epoch, leaseUntil, startedAt, host FROM nodes ORDER BY id');
+export const listNodes = (db: Queries) => db.all<NodeRow>('SELECT id, epoch, leaseUntil, startedAt, host, dialing FROM nodes ORDER BY id');
