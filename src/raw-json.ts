@@ -28,6 +28,25 @@ export class RawJson {
     return w.finish();
   }
 
+  /**
+   * A JSON array of already-serialised elements that arrive a page at a time (a database read in pages): each
+   * page is encoded and let go before the next is read, so a 100 000-row answer never sits in the heap at once.
+   */
+  static async arrayOfPages(pages: AsyncIterable<Iterable<string>>): Promise<RawJson> {
+    const w = new JsonWriter();
+    w.write('[');
+    let first = true;
+    for await (const page of pages) {
+      for (const e of page) {
+        if (!first) w.write(',');
+        w.write(e);
+        first = false;
+      }
+    }
+    w.write(']');
+    return w.finish();
+  }
+
   /** A JSON object whose values are plain values or RawJson, in the given key order. */
   static object(fields: Record<string, unknown>): RawJson {
     const w = new JsonWriter();

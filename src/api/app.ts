@@ -6,6 +6,7 @@ import { installAuth, LOGIN_PATH } from '../auth/index.js';
 import { projectRoot } from '../project-root.js';
 import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
 import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
+import { listNodes, type NodeRow } from '../services/nodes/index.js';
 import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
 import { audioDocs, audioRoutes } from './routes/audio.js';
@@ -77,18 +78,22 @@ export function createApp(deps: ApiDeps): Hono {
 
   app.get('/health', async (c) => {
     let dbOk = true;
+    let nodes: NodeRow[] = [];
     try {
-      await deps.db.value('SELECT 1');
+      nodes = await listNodes(deps.db);
     } catch {
       dbOk = false;
     }
+    const now = Date.now() / 1000; // leases are wall-clock times
     const dialer = deps.dialer.status();
     return c.json({
       ok: dbOk,
       version,
       simulator: dialer.simulator,
       ...(dialer.simulator ? { warning: 'ARI is the built-in simulator: no real calls are made' } : {}),
-      db: { ok: dbOk },
+      db: { ok: dbOk, dialect: deps.db.dialect },
+      // every dialer node sharing the database: alive while its lease runs, dialing while it is connected to its PBX
+      nodes: nodes.map((n) => ({ id: n.id, host: n.host, epoch: n.epoch, alive: n.leaseUntil > now, dialing: n.dialing === 1 && n.leaseUntil > now })),
       dialer,
       memory: memoryMb(),
     });

@@ -24,6 +24,11 @@ export interface Queries {
    * may happen inside: a transaction holds SQLite's single writer lock and PostgreSQL row locks.
    */
   tx<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
+  /**
+   * Inside tx(): the transaction's last statement, committed together with it (PostgreSQL: statement and COMMIT
+   * in one network round trip). Nothing may follow it in the transaction. Outside a transaction: all().
+   */
+  commitWith<T = Row>(sql: string, params?: Params): Promise<T[]>;
 }
 
 export interface Db extends Queries {

@@ -62,6 +62,10 @@ export class SqliteDb implements Db {
     return this.plucked(sql).all(...params) as T[];
   }
 
+  commitWith<T>(sql: string, params: Params = []): Promise<T[]> {
+    return this.all<T>(sql, params); // committed when the transaction's function returns, with nothing between
+  }
+
   async run(sql: string, params: Params = []): Promise<number> {
     if (this.gate) await this.free();
     return this.stmt(sql).run(...params).changes;

@@ -80,6 +80,19 @@ describe('POST /task: create and upsert', () => {
   });
 });
 
+describe('GET /task/{id} of a big task', () => {
+  const t = testApi();
+
+  it('answers every number in insertion order, read from the database a page at a time', async () => {
+    const numbers = Array.from({ length: 4500 }, (_, i) => `7901${String(i).padStart(7, '0')}`);
+    const id = (await t.call('POST', '/task', { name: 'big', innerNum: '201', state: 2, numbers })).json.data.id;
+    const got = (await t.call('GET', `/task/${id}`)).json.data.results as { id: string; phone: string }[];
+    expect(got.map((r) => r.phone)).toEqual(numbers);
+    const ids = got.map((r) => Number(r.id));
+    expect(ids.every((x, i) => i === 0 || x > ids[i - 1]!)).toBe(true);
+  });
+});
+
 describe('POST /task: number merge', () => {
   const t = testApi();
   const post = (numbers: unknown[]) => t.call('POST', '/task', { crmId: 'merge', innerNum: '1', numbers });

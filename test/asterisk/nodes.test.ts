@@ -66,6 +66,13 @@ describe.skipIf(pbxSkipReason() || postgresSkipReason())('two dialer nodes on tw
   const dials = (numbers: string[]) => pbxes.flatMap((p, i) => p.dials().filter((d) => numbers.includes(d.number)).map((d) => ({ ...d, pbx: i })));
 
   it('a survey task shared by both nodes: each PBX dials part of it, no number twice, every result in /results of either node', async () => {
+    // each node's /health lists both nodes, alive and dialing (told at the first lease renewal after connecting)
+    for (const n of nodes) {
+      const seen = async () => ((await (await fetch(`${n.url}/health`)).json()) as { nodes: { id: string; alive: boolean; dialing: boolean }[] }).nodes.map((x) => [x.id, x.alive, x.dialing]);
+      const want = [['pbx-a', true, true], ['pbx-b', true, true]];
+      for (let i = 0; i < 50 && JSON.stringify(await seen()) !== JSON.stringify(want); i++) await sleep(100);
+      expect(await seen()).toEqual(want);
+    }
     const pollingId = await nodes[0]!.polling();
     const numbers = numbersFor('7907', 24, '01367');
     const taskId = await nodes[1]!.task({ innerNum: String(pollingId), innerNumType: 'polling', maxCountChannels: 6, maxAttempt: 1, numbers });

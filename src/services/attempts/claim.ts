@@ -78,9 +78,9 @@ export function claimForTask(db: Db, r: ClaimRequest): Promise<ClaimResult> {
     // this node's share of a survey task: itself plus the other nodes dialing now
     if (r.shared) room = Math.min(room, Math.ceil(max / (1 + busy.dialing)) - mine);
     const taken = new Set<string>();
+    const picked: number[] = [];
     let page = first;
-    while (room > 0) {
-      const picked: number[] = [];
+    while (room > picked.length) {
       for (const row of page) {
         if (picked.length >= room) break;
         if (row.clientId && taken.has(row.clientId)) continue;
@@ -90,19 +90,18 @@ export function claimForTask(db: Db, r: ClaimRequest): Promise<ClaimResult> {
         if (row.clientId) taken.add(row.clientId);
         picked.push(row.id);
       }
-      if (picked.length > 0) {
-        const claimed = await q.all<AttemptRow & { callFile: string }>(
-          `UPDATE task_results SET state = ?, callFile = 'dlr-' || id || '-' || attemptNumber || '-' || ?, originatedAt = NULL,
-                  changeTime = ?, node = ?, epoch = ?, inCall = 1
-            WHERE id IN (${picked.map(() => '?').join(', ')}) AND closeTime = 0 AND state = ? RETURNING *`,
-          [RowState.CREATE_CALL_FILE, r.channelTag, r.now, r.owner.node, r.owner.epoch, ...picked, RowState.CREATE_TASK],
-        );
-        claimed.sort((x, y) => x.id - y.id);
-        out.rows.push(...claimed);
-        room -= claimed.length;
-      }
-      if (page.length < pageSize(r) || room <= 0) break;
+      if (page.length < pageSize(r) || picked.length >= room) break;
       page = await readyPage(q, pg, r, page[page.length - 1]!.id);
+    }
+    if (picked.length > 0) {
+      // the rows are ours alone until the commit (locked on PostgreSQL, one writer on SQLite): all are claimed
+      const claimed = await q.commitWith<AttemptRow & { callFile: string }>(
+        `UPDATE task_results SET state = ?, callFile = 'dlr-' || id || '-' || attemptNumber || '-' || ?, originatedAt = NULL,
+                changeTime = ?, node = ?, epoch = ?, inCall = 1
+          WHERE id IN (${picked.map(() => '?').join(', ')}) AND closeTime = 0 AND state = ? RETURNING *`,
+        [RowState.CREATE_CALL_FILE, r.channelTag, r.now, r.owner.node, r.owner.epoch, ...picked, RowState.CREATE_TASK],
+      );
+      out.rows = claimed.sort((x, y) => x.id - y.id);
     }
     return out;
   });

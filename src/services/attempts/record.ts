@@ -1,6 +1,6 @@
 import type { Queries } from '../../db/client.js';
 import { RowState, isFailure, isSuccess, ResultCode } from '../../domain/result-codes.js';
-import { getAttempt, getTask, openAttemptCount, type AttemptRow } from './queries.js';
+import { getTask, openAttemptCount, type AttemptRow } from './queries.js';
 
 /**
  * Write side of the dialer's storage. Every UPDATE of an attempt is guarded by `closeTime = 0`: a closed row
@@ -133,12 +133,11 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
   return db.tx(async (q): Promise<FinishOutcome> => {
     const s = setClause(t);
     const f = owned(o.owner);
-    const changed = await q.run(
-      `UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0${f.sql}`,
+    const row = await q.get<AttemptRow>(
+      `UPDATE task_results SET ${s.sql}, result = ?, changeTime = ?, closeTime = ? WHERE id = ? AND closeTime = 0${f.sql} RETURNING *`,
       [...s.values, result, o.nowSec, o.nowSec, rowId, ...f.values],
     );
-    if (changed !== 1) return { closed: false, siblingsClosed: 0 };
-    const row = (await getAttempt(q, rowId)) as AttemptRow;
+    if (!row) return { closed: false, siblingsClosed: 0 };
     const task = await getTask(q, row.taskId);
     if (!task) return { closed: true, siblingsClosed: 0 };
 

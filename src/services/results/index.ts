@@ -25,7 +25,33 @@ export function pollingResultsSince(ctx: ServiceCtx, since: number): Promise<Raw
  * text and each row is stringified in JS, to the same bytes.
  */
 export async function jsonRows(ctx: ServiceCtx, fields: Fields, rest: string, args: Params): Promise<RawJson> {
-  if (ctx.db.dialect === 'sqlite') return RawJson.array(await ctx.db.values<string>(`SELECT ${jsonRow(fields)} ${rest}`, args));
+  return RawJson.array(await jsonPage(ctx, fields, rest, args));
+}
+
+/** One read's rows as JSON texts (see jsonRows). */
+async function jsonPage(ctx: ServiceCtx, fields: Fields, rest: string, args: Params): Promise<string[]> {
+  if (ctx.db.dialect === 'sqlite') return ctx.db.values<string>(`SELECT ${jsonRow(fields)} ${rest}`, args);
   const rows = await ctx.db.all(`SELECT ${pgRowColumns(fields)} ${rest}`, args);
-  return RawJson.array(rows.map((r) => pgJsonRow(fields, r)));
+  return rows.map((r) => pgJsonRow(fields, r));
+}
+
+const PAGE_ROWS = 2000;
+
+/**
+ * Every row of `table` matching `where` (its `?` bound to `args`), in id order, as a JSON array read 2 000 rows at
+ * a time by id (GET /task/{id} of a 100 000-number task): the answer is encoded page by page, never held whole
+ * as strings. The pages are separate reads, like the task and its polling answers already were.
+ */
+export function jsonRowsById(ctx: ServiceCtx, fields: Fields, table: string, where: string, args: Params): Promise<RawJson> {
+  async function* pages() {
+    let after = -1;
+    for (;;) {
+      const page = await ctx.db.values<number>(`SELECT id FROM ${table} WHERE ${where} AND id > ? ORDER BY id LIMIT ${PAGE_ROWS}`, [...args, after]);
+      if (page.length === 0) return;
+      yield await jsonPage(ctx, fields, `FROM ${table} WHERE ${where} AND id >= ? AND id <= ? ORDER BY id`, [...args, page[0]!, page[page.length - 1]!]);
+      if (page.length < PAGE_ROWS) return;
+      after = page[page.length - 1]!;
+    }
+  }
+  return RawJson.arrayOfPages(pages());
 }

@@ -1,7 +1,7 @@
 import { dbVersion, fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import { RawJson } from '../../raw-json.js';
 import { POLLING_RESULT_FIELDS, RESULT_FIELDS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
-import { jsonRows } from '../results/index.js';
+import { jsonRowsById } from '../results/index.js';
 import { v1Task } from '../results/v1.js';
 import { TASK_ID, taskById } from './store.js';
 
@@ -45,8 +45,8 @@ export async function getTask(ctx: ServiceCtx, id: number): Promise<Outcome<RawJ
 
   const task = await taskById(ctx.db, id);
   if (!task) return fail(`Task ${id} not found`, []);
-  const results = await jsonRows(ctx, RESULT_FIELDS, `FROM task_results WHERE taskId = ${TASK_ID} ORDER BY id`, [id]);
-  const resultsPoling = await jsonRows(ctx, POLLING_RESULT_FIELDS, `FROM polling_results WHERE taskId = ${TASK_ID} ORDER BY id`, [id]);
+  const results = await jsonRowsById(ctx, RESULT_FIELDS, 'task_results', `taskId = ${TASK_ID}`, [id]);
+  const resultsPoling = await jsonRowsById(ctx, POLLING_RESULT_FIELDS, 'polling_results', `taskId = ${TASK_ID}`, [id]);
   // the whole answer rendered once: a cache hit then costs no serialisation at all
   const data = RawJson.object({ ...v1Task(task), results, resultsPoling });
   // only small answers are worth keeping; a 100 000-number task is read rarely and costs memory
