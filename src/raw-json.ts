@@ -16,16 +16,7 @@ export class RawJson {
 
   /** A JSON array of already-serialised elements, read one by one (e.g. straight off a SQLite iterator). */
   static array(elements: Iterable<string>): RawJson {
-    const w = new JsonWriter();
-    w.write('[');
-    let first = true;
-    for (const e of elements) {
-      if (!first) w.write(',');
-      w.write(e);
-      first = false;
-    }
-    w.write(']');
-    return w.finish();
+    return new ArrayWriter().add(elements).finish();
   }
 
   /**
@@ -33,18 +24,9 @@ export class RawJson {
    * page is encoded and let go before the next is read, so a 100 000-row answer never sits in the heap at once.
    */
   static async arrayOfPages(pages: AsyncIterable<Iterable<string>>): Promise<RawJson> {
-    const w = new JsonWriter();
-    w.write('[');
-    let first = true;
-    for await (const page of pages) {
-      for (const e of page) {
-        if (!first) w.write(',');
-        w.write(e);
-        first = false;
-      }
-    }
-    w.write(']');
-    return w.finish();
+    const a = new ArrayWriter();
+    for await (const page of pages) a.add(page);
+    return a.finish();
   }
 
   /** A JSON object whose values are plain values or RawJson, in the given key order. */
@@ -104,5 +86,26 @@ class JsonWriter {
     this.pending = '';
     this.chunks.push(b);
     this.bytes += b.length;
+  }
+}
+
+/** A JSON array written element by element, in as many batches as they come. */
+class ArrayWriter {
+  private readonly w = new JsonWriter();
+  private first = true;
+  constructor() {
+    this.w.write('[');
+  }
+  add(elements: Iterable<string>): this {
+    for (const e of elements) {
+      if (!this.first) this.w.write(',');
+      this.w.write(e);
+      this.first = false;
+    }
+    return this;
+  }
+  finish(): RawJson {
+    this.w.write(']');
+    return this.w.finish();
   }
 }
