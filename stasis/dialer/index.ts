@@ -73,9 +73,11 @@ export function createDialer(deps: DialerDeps): Dialer {
 
   /**
    * Our lease ran out (the database was unreachable, or the process stalled, for longer than the lease):
-   * peers may have taken our rows over. Stop dialing, register again (a new epoch: rows still ours are
-   * re-stamped, rows taken over stay the peer's), and resynchronise before dialing again. Calls in flight go
-   * on; the writes of those whose rows were taken over change nothing.
+   * peers may have taken some of our calls over. Stop dialing and take the lease back under the same epoch:
+   * the calls still running here go on writing their rows, and the writes of those a peer took over change
+   * nothing (their rows are closed, or back in the queue with no owner, and a number whose call is still in our
+   * book is never claimed by us again meanwhile). Only if another process took our node id is there a new epoch
+   * and a resynchronisation.
    */
   let reregistering: Promise<void> | undefined;
   function leaseLost(): Promise<void> {
@@ -84,8 +86,11 @@ export function createDialer(deps: DialerDeps): Dialer {
     reregistering = (async () => {
       for (let delay = 500; !halted && !draining; delay = Math.min(delay * 2, 10_000)) {
         try {
-          await lease.register();
-          if (connected) await resync();
+          if (!(await lease.regain()) && connected) await resync();
+          else if (connected) {
+            scheduler.enabled = !draining && !halted;
+            scheduler.kick();
+          }
           return;
         } catch (err) {
           log.error({ err }, 'registering the node again failed; retrying');

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { endCall, finishAttempt, releaseAttempt, type Owner } from '../../src/services/attempts/index.js';
-import { orphanedAttempts, registerNode, renewLease } from '../../src/services/nodes/index.js';
+import { orphanedAttempts, regainLease, registerNode, renewLease } from '../../src/services/nodes/index.js';
 import type { DialerCore } from './core.js';
 import { evidenceResult } from './reconcile.js';
 
@@ -14,7 +14,7 @@ export const leaseNow = () => Date.now() / 1000;
  * This node's membership among the nodes sharing the database (see src/services/nodes): it registers (new
  * epoch), renews its lease every third of DIALER_NODE_LEASE_SECONDS, and after each renewal takes over the rows
  * of nodes whose lease ran out. When a renewal fails (the lease had run out: the database was unreachable or the
- * process stalled) it calls `lost()`; the dialer then stops dialing and registers again.
+ * process stalled) it calls `lost()`; the dialer then stops dialing and takes the lease back (regain).
  */
 export class NodeLease {
   owner: Owner;
@@ -58,6 +58,20 @@ export class NodeLease {
     this.timer = undefined;
   }
 
+  /**
+   * After the lease ran out in this running process: take it back under the same epoch (true), or, if another
+   * process registered with this node's id meanwhile, register afresh (false: a new epoch; the caller resynchronises).
+   */
+  async regain(): Promise<boolean> {
+    if (await regainLease(this.core.db, this.owner, leaseNow(), this.leaseSec)) {
+      this.core.log.warn({ node: this.owner.node, epoch: this.owner.epoch }, 'node lease taken back; calls a peer took over meanwhile stay the peer\'s');
+      return true;
+    }
+    this.core.log.error({ node: this.owner.node }, 'another process registered as this node (same DIALER_NODE_ID?): registering afresh');
+    await this.register();
+    return false;
+  }
+
   /** Renew now (e.g. dialing just started or stopped), rather than at the next beat. */
   renewSoon(): void {
     void this.beat();
@@ -68,7 +82,7 @@ export class NodeLease {
     this.beating = true;
     try {
       if (!(await renewLease(this.core.db, this.owner, leaseNow(), this.leaseSec, this.dialing()))) {
-        this.core.log.error({ node: this.owner.node, epoch: this.owner.epoch }, 'node lease ran out: dialing stops until registered again');
+        this.core.log.error({ node: this.owner.node, epoch: this.owner.epoch }, 'node lease ran out: dialing stops until it is taken back');
         this.lost();
         return;
       }

@@ -164,7 +164,10 @@ export class Scheduler {
         shared: !needsAgent,
         inFlightHere: core.book.inFlight(task.id),
         usable: (row) =>
-          !isAllowedNow(nowMs, row.timeOffsetMinutes, task, core.config.timezone)
+          // a number whose earlier call still runs here (its row given back by a peer while our lease had run out)
+          core.book.has(row.id)
+            ? 'busy'
+            : !isAllowedNow(nowMs, row.timeOffsetMinutes, task, core.config.timezone)
             ? 'window'
             : row.clientId && core.book.clientBusy(task.id, row.clientId)
               ? 'busy'

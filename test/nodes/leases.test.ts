@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.js';
 import { RowState } from '../../src/domain/result-codes.js';
 import { claimForTask, endCall, finishAttempt, markOriginateSent, recordTrail, releaseAttempt, type ClaimRequest } from '../../src/services/attempts/index.js';
-import { endLease, orphanedAttempts, registerNode, renewLease } from '../../src/services/nodes/index.js';
+import { endLease, orphanedAttempts, regainLease, registerNode, renewLease } from '../../src/services/nodes/index.js';
 import { freshEnv, testDialect } from '../helpers/env.js';
 import { addTask, rowsOf } from '../dialer/helpers.js';
 
@@ -155,6 +155,28 @@ describe(`dialer nodes sharing one database (${testDialect()})`, () => {
     expect(again.rows.map((r) => r.id)).toContain(rows[2]!.id);
     expect(await markOriginateSent(a, rows[2]!.id, later, dead)).toBe(false);
     expect(await markOriginateSent(b, rows[2]!.id, T0 + 6, peer)).toBe(true);
+  });
+
+  it('a running node whose lease ran out takes it back under the same epoch: its calls go on, what a peer took stays the peer\'s', async () => {
+    const { task } = await addTask(env.db, { innerNumType: 'polling', maxCountChannels: 4 }, numbers(3, 3000));
+    const slow = (await registerNode(a, 'slow', 'host-a', T0, LEASE)).owner;
+    const peer = (await registerNode(b, 'quick', 'host-b', T0, LEASE)).owner;
+    const { rows } = await claimForTask(a, request(task.id, slow, 2));
+    await markOriginateSent(a, rows[0]!.id, T0, slow);
+    const later = T0 + LEASE + 1;
+    await renewLease(b, peer, T0 + 5, LEASE); // the peer's lease stays live
+    // the peer took the never-sent row back to the queue; the sent one it has not reached yet
+    expect(await releaseAttempt(b, rows[1]!.id, later, slow, true)).toBe(true);
+    expect(await renewLease(a, slow, later, LEASE)).toBe(false);
+    expect(await regainLease(a, slow, later, LEASE)).toBe(true);
+    // the call still running on the slow node records its result under the same epoch
+    expect((await finishAttempt(a, rows[0]!.id, 'SUCCESS_POLLING', { state: RowState.EVENT_POLLING_END }, { nowSec: later, retryAt: () => later, owner: slow })).closed).toBe(true);
+    // its late originate of the row the peer gave back matches nothing; the number is dialable by anyone again
+    expect(await markOriginateSent(a, rows[1]!.id, later, slow)).toBe(false);
+    expect((await claimForTask(b, request(task.id, peer, 4, later))).rows.map((r) => r.id)).toContain(rows[1]!.id);
+    // another process registering with the same id moves the epoch on: the old one cannot take the lease back
+    await registerNode(b, 'slow', 'host-c', later, LEASE);
+    expect(await regainLease(a, slow, later + 1, LEASE)).toBe(false);
   });
 
   it('a node that restarts takes its own rows in flight back under its new epoch, and peers do not see them as orphans', async () => {

@@ -66,6 +66,16 @@ export async function renewLease(db: Queries, owner: Owner, nowSec: number, leas
   return changed === 1;
 }
 
+/**
+ * The same process takes its lease back after it ran out (the database was unreachable, or the process stalled):
+ * same epoch, because its calls in flight are still running here and must keep writing their rows. What a peer took
+ * over meanwhile is fenced by the rows themselves (closed, or given back with no owner). False when the epoch moved
+ * on (another process registered with this node's id): then the node must register afresh.
+ */
+export async function regainLease(db: Queries, owner: Owner, nowSec: number, leaseSec: number): Promise<boolean> {
+  return (await db.run('UPDATE nodes SET leaseUntil = ? WHERE id = ? AND epoch = ?', [nowSec + leaseSec, owner.node, owner.epoch])) === 1;
+}
+
 /** True while the node's lease is live under this epoch (checked inside claim transactions). */
 export async function leaseLive(q: Queries, owner: Owner, nowSec: number): Promise<boolean> {
   return !!(await q.value('SELECT 1 FROM nodes WHERE id = ? AND epoch = ? AND leaseUntil > ?', [owner.node, owner.epoch, nowSec]));

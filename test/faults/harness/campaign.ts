@@ -25,7 +25,8 @@ export const AGENTS = ['201', '202'];
 export function planCampaign(numbers: number, seed: number, pollingId: number, channelsPerTask = 25): CampaignPlan {
   const rnd = prng(seed);
   const all = Array.from({ length: numbers }, (_, i) => `79${String(i).padStart(8, '0')}${Math.floor(rnd() * 10)}`);
-  const extenShare = Math.max(2, Math.floor(numbers * 0.02));
+  // one agent per extension task takes a call at a time: at most 300 numbers each, or a big run waits on them for long
+  const extenShare = Math.max(2, Math.min(300, Math.floor(numbers * 0.02)));
   const tasks: CampaignPlan['tasks'] = [];
   let at = 0;
   for (const agent of AGENTS) {
