@@ -25,6 +25,13 @@ export const tasks = sqliteTable(
     timeEnd: integer('timeEnd').notNull().default(1440),
     tryInterval: integer('tryInterval').notNull().default(60), // seconds
     isCallback: integer('isCallback').notNull().default(0),
+    /** Answering-machine detection: '' off, 'hangup' (a machine is FAIL / MACHINE), 'message' (play amdMessage*). */
+    amd: text('amd').notNull().default(''),
+    /** What 'message' plays to a machine after its greeting: an uploaded audio path, else this text by TTS. */
+    amdMessage: text('amdMessage').notNull().default(''),
+    amdMessageFile: text('amdMessageFile').notNull().default(''),
+    /** Retry rules per outcome (JSON text, '' = none: maxAttempt / tryInterval apply to every FAIL*). */
+    retryRules: text('retryRules').notNull().default(''),
     changeTime: real('changeTime').notNull().default(0),
   },
   (t) => [index('tasks_crmId').on(t.crmId), index('tasks_state').on(t.state)],
@@ -121,8 +128,14 @@ export const questionActions = sqliteTable(
     key: text('key').notNull(),
     action: text('action').notNull().default(''), // '' answer playback dial restart
     value: text('value'),
-    valueOptions: text('valueOptions'), // playback: file | text
+    valueOptions: text('valueOptions'), // playback: file | text; playback_record: seconds to wait for digits
     nextQuestion: text('nextQuestion'),
+    /** playback_record: 1 = send the recording to speech recognition (v1.35). */
+    needRecognize: integer('needRecognize').notNull().default(0),
+    /** playback_record: the label stored with the recognised text and read back by confirmation questions. */
+    recognizeLabel: text('recognizeLabel'),
+    /** send_crm: the spoken answer, `<result>` replaced by the CRM's `data`. */
+    crmResponseTemplate: text('crmResponseTemplate'),
   },
   (t) => [index('question_actions_question').on(t.questionId), index('question_actions_polling').on(t.pollingId)],
 );
@@ -141,6 +154,9 @@ export const pollingResults = sqliteTable(
     exten: text('exten').notNull(),
     linkedId: text('linkedId'),
     verboseCallId: text('verboseCallId'),
+    /** playback_record with recognition: what speech recognition heard, and the press's label (v1.35). */
+    recognizedText: text('recognizedText'),
+    recognizeLabel: text('recognizeLabel'),
     changeTime: real('changeTime').notNull(),
   },
   (t) => [
@@ -230,4 +246,14 @@ export const nodes = sqliteTable('nodes', {
   host: text('host').notNull().default(''),
   /** 1 while the node dials (connected to its PBX, reconciled): survey tasks are shared among these nodes. */
   dialing: integer('dialing').notNull().default(0),
+});
+
+/**
+ * The settings the original keeps in its module form (dial prefix, TTS engine and voices, Yandex key and
+ * folder, callback alert, CRM URL and credentials). The environment gives the defaults; a row overrides it.
+ */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  changeTime: real('changeTime').notNull(),
 });

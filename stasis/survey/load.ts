@@ -46,7 +46,7 @@ const MAX_CACHED = 256;
  */
 const READ = `SELECT p.crmId AS "pollingCrmId", q.id AS "qId", q.crmId, q.position, q.questionText, q.questionFile, q.lang,
     q.timeout, q.defPress, q.type, q.nextQuestion AS "qNext", a.id AS "aId", a.key, a.action, a.value, a.valueOptions,
-    a.nextQuestion AS "aNext"
+    a.nextQuestion AS "aNext", a.needRecognize, a.recognizeLabel, a.crmResponseTemplate
   FROM pollings p
   LEFT JOIN questions q ON q.pollingId = p.id
   LEFT JOIN question_actions a ON a.questionId = q.id AND a.pollingId = p.id
@@ -71,6 +71,9 @@ interface Joined {
   value: string | null;
   valueOptions: string | null;
   aNext: string | null;
+  needRecognize: number;
+  recognizeLabel: string | null;
+  crmResponseTemplate: string | null;
 }
 
 async function readPolling(db: Queries, pollingId: number): Promise<StoredPolling | undefined> {
@@ -109,6 +112,9 @@ async function readPolling(db: Queries, pollingId: number): Promise<StoredPollin
         value: r.value,
         valueOptions: r.valueOptions,
         nextQuestion: r.aNext,
+        needRecognize: r.needRecognize,
+        recognizeLabel: r.recognizeLabel,
+        crmResponseTemplate: r.crmResponseTemplate,
       });
     }
   }
