@@ -56,3 +56,48 @@ export interface PromptPreparer {
 }
 
 export const noPromptPreparer: PromptPreparer = { prepare: async () => ({ errors: [], warnings: [] }) };
+
+/**
+ * The module-form settings of the original (v1.35), as the dialer and the survey use them: stored in the
+ * database, the environment giving the defaults. Read at use time, so a change applies to the next call.
+ */
+export interface CallSettings {
+  /** Prefix for tasks whose dialPrefix is empty. */
+  defaultDialPrefix: string;
+  /** Played to the operator before a callback; '' = no alert, the customer is dialed at once. */
+  callbackAlertText: string;
+  /** send_crm: where the survey's answers go; '' = not configured. */
+  crmUrl: string;
+  /** send_crm: the spoken answer when a press has no template of its own; `<result>` = the CRM's data. */
+  crmResponseTemplate: string;
+}
+
+export interface SettingsReader {
+  /** Never throws: on a database error the last known (or environment) settings are returned. */
+  current(): Promise<CallSettings>;
+}
+
+/** What a speech recognizer makes of one recording (Yandex SpeechKit STT v1 in production). */
+export type RecognizeResult = { ok: true; text: string } | { ok: false; message: string };
+
+export interface SpeechRecognizer {
+  /** False when recognition is not configured (no key or folder id): recordings are kept, not sent. */
+  configured(): Promise<boolean>;
+  /** Recognise a recorded wav (8 kHz mono 16-bit). Bounded in time (10 s); never throws. */
+  recognize(wavPath: string, lang: string, signal?: AbortSignal): Promise<RecognizeResult>;
+}
+
+/** The body send_crm POSTs, as the original's: the survey's answers of this call. */
+export interface CrmRequest {
+  phone: string;
+  linkedId: string | null;
+  pollingId: number;
+  results: Array<{ questionId: string; result: string; exten: string; recognizedText: string | null; recognizeLabel: string | null }>;
+}
+
+export type CrmResult = { ok: true; status: number; data: string } | { ok: false; message: string };
+
+export interface CrmClient {
+  /** POST the request to the configured CRM URL (Basic auth when set). Bounded in time (10 s); never throws. */
+  send(req: CrmRequest, signal?: AbortSignal): Promise<CrmResult>;
+}
