@@ -1,6 +1,6 @@
 import ariClient from 'ari-client';
 import type { Logger } from '../../src/logger.js';
-import type { AriChannel, AriEvent, AriPort, AriResult, HangupReason, OriginateRequest } from './port.js';
+import type { AriChannel, AriEvent, AriLiveRecording, AriPort, AriResult, HangupReason, OriginateRequest, RecordRequest } from './port.js';
 import { createAriHttp, type AriHttp } from './ari-http.js';
 import { WsRest } from './ari-ws-rest.js';
 
@@ -224,6 +224,18 @@ class AriClientPort implements AriPort {
   }
   stopPlayback(playbackId: string): Promise<AriResult> {
     return this.request<void>('DELETE', `/playbacks/${enc(playbackId)}`);
+  }
+  record(channelId: string, req: RecordRequest): Promise<AriResult<AriLiveRecording>> {
+    const q: Record<string, string | number> = { name: req.name, format: req.format };
+    if (req.maxDurationSeconds !== undefined) q.maxDurationSeconds = req.maxDurationSeconds;
+    if (req.maxSilenceSeconds !== undefined) q.maxSilenceSeconds = req.maxSilenceSeconds;
+    if (req.beep !== undefined) q.beep = String(req.beep);
+    if (req.terminateOn) q.terminateOn = req.terminateOn;
+    if (req.ifExists) q.ifExists = req.ifExists;
+    return this.request<AriLiveRecording>('POST', `/channels/${enc(channelId)}/record`, q);
+  }
+  stopRecording(name: string): Promise<AriResult> {
+    return this.request<void>('POST', `/recordings/live/${enc(name)}/stop`);
   }
   async getVariable(channelId: string, variable: string): Promise<AriResult<string>> {
     const r = await this.request<{ value: string }>('GET', `/channels/${enc(channelId)}/variable`, { variable });

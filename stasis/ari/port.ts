@@ -23,6 +23,29 @@ export interface AriPlayback {
   state: string; // queued playing done failed …
 }
 
+/** A live recording (POST /channels/{id}/record): stored by Asterisk under spool/recording/<name>.<format>. */
+export interface AriLiveRecording {
+  name: string;
+  format: string;
+  state: string; // queued recording paused done failed canceled
+  target_uri: string; // "channel:<id>"
+  duration?: number;
+  talking_duration?: number;
+  silence_duration?: number;
+  cause?: string;
+}
+
+export interface RecordRequest {
+  name: string;
+  format: string;
+  maxDurationSeconds?: number;
+  maxSilenceSeconds?: number;
+  beep?: boolean;
+  /** DTMF that ends the recording: none any * # */
+  terminateOn?: 'none' | 'any' | '*' | '#';
+  ifExists?: 'fail' | 'overwrite' | 'append';
+}
+
 export type AriEvent =
   | { type: 'StasisStart'; channel: AriChannel; args: string[] }
   | { type: 'StasisEnd'; channel: AriChannel }
@@ -35,7 +58,11 @@ export type AriEvent =
   | { type: 'ChannelEnteredBridge' | 'ChannelLeftBridge'; bridge: { id: string }; channel: AriChannel }
   | { type: 'BridgeDestroyed'; bridge: { id: string } }
   | { type: 'DeviceStateChanged'; device_state: { name: string; state: string } }
-  | { type: 'ChannelVarset'; channel?: AriChannel; variable: string; value: string };
+  | { type: 'ChannelVarset'; channel?: AriChannel; variable: string; value: string }
+  | { type: 'RecordingStarted' | 'RecordingFinished' | 'RecordingFailed'; recording: AriLiveRecording }
+  /** TALK_DETECT(set) on a channel: talking began / ended (duration = ms of talk). */
+  | { type: 'ChannelTalkingStarted'; channel: AriChannel }
+  | { type: 'ChannelTalkingFinished'; channel: AriChannel; duration: number };
 
 export type AriEventType = AriEvent['type'];
 
@@ -72,6 +99,10 @@ export interface AriPort {
   /** Play one or more media URIs ("sound:/abs/path", no extension) under a playback id chosen by us. */
   play(channelId: string, playbackId: string, media: string[]): Promise<AriResult>;
   stopPlayback(playbackId: string): Promise<AriResult>;
+  /** Record what the channel hears from its far end; RecordingFinished / RecordingFailed say how it ended. */
+  record(channelId: string, req: RecordRequest): Promise<AriResult<AriLiveRecording>>;
+  /** Stop a live recording and keep what was recorded. */
+  stopRecording(name: string): Promise<AriResult>;
   /** Read a variable or evaluate a dialplan function (CHANNEL(linkedid), QUEUE_MEMBER(…)) on a channel. */
   getVariable(channelId: string, variable: string): Promise<AriResult<string>>;
   setVariable(channelId: string, variable: string, value: string): Promise<AriResult>;
@@ -97,6 +128,10 @@ export function channelIdsOf(e: AriEvent): string[] {
     case 'PlaybackContinuing':
     case 'PlaybackFinished':
       return e.playback.target_uri.startsWith('channel:') ? [e.playback.target_uri.slice(8)] : [];
+    case 'RecordingStarted':
+    case 'RecordingFinished':
+    case 'RecordingFailed':
+      return e.recording.target_uri.startsWith('channel:') ? [e.recording.target_uri.slice(8)] : [];
     case 'BridgeDestroyed':
     case 'DeviceStateChanged':
       return [];

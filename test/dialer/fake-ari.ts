@@ -1,4 +1,4 @@
-import type { AriChannel, AriEvent, AriPort, AriResult, OriginateRequest } from '../../stasis/ari/port.js';
+import type { AriChannel, AriEvent, AriLiveRecording, AriPort, AriResult, OriginateRequest } from '../../stasis/ari/port.js';
 
 /**
  * In-memory AriPort for fast flow tests: customers by last digit (a subset of observed.md §1, times in
@@ -224,6 +224,8 @@ export class FakeAri implements AriPort {
   answer = this.answerCall;
   play = this.answerCall;
   stopPlayback = this.answerCall;
+  stopRecording = this.answerCall;
+  record = async (): Promise<AriResult<AriLiveRecording>> => ({ ok: false, error: 'failed', status: 501, message: 'recordings are not modelled by this fake' });
   setVariable = this.answerCall;
   continueInDialplan = this.answerCall;
   onEvent(l: (e: AriEvent) => void) {

@@ -121,6 +121,17 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
       finish(playbackId, 'done');
       return ok(undefined);
     },
+    async record(channelId, req) {
+      record('record', channelId, req.name);
+      if (!channels.has(channelId)) return gone;
+      const rec = { name: req.name, format: req.format, state: 'recording', target_uri: `channel:${channelId}` };
+      setImmediate(() => emit({ type: 'RecordingStarted', recording: rec }));
+      return ok(rec);
+    },
+    async stopRecording(name) {
+      record('stopRecording', name);
+      return ok(undefined);
+    },
     async getVariable(channelId, variable) {
       if (!channels.has(channelId)) return gone;
       if (variable === 'CHANNEL(linkedid)') return ok(`linked-${channelId}`);
