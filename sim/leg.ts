@@ -3,6 +3,7 @@
  * the scripted far-end behaviour. Every method emits the events in the order Asterisk 22 did in
  * the recordings (observed.md §2A/B/C); the comments name the recorded row.
  */
+import { scheduleTalk } from './talk.js';
 import type { CallRecord } from './call-log.js';
 import type { SimChannel } from './channel.js';
 import type { Engine } from './engine.js';
@@ -134,6 +135,7 @@ export class Leg {
     const s = opts.scenario;
     if (s.kind !== 'answer') return;
     for (const step of s.dtmf ?? []) engine.schedule(ch1, step.afterAnswerMs, () => engine.emitDtmf(ch1, step.digits));
+    scheduleTalk(engine, ch1, s.talk);
     engine.schedule(ch1, engine.jitter(s.hangupAfterMs ?? 600_000), () => this.remoteHangup(16));
   }
 

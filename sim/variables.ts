@@ -2,6 +2,7 @@
  * Channel variables and the dialplan functions the dialer reads through them. As on Asterisk,
  * GET /asterisk/variable never evaluates functions (returns ""), POST /asterisk/variable does.
  */
+import { setTalkDetect } from './talk.js';
 import type { SimChannel } from './channel.js';
 import type { SimContext } from './context.js';
 import { AriError } from './errors.js';
@@ -50,6 +51,7 @@ export function setChannelVar(ctx: SimContext, ch: SimChannel | undefined, varia
   if (!variable) throw new AriError(400, 'Variable name is required');
   const m = FUNC.exec(variable);
   if (m && m[1] === 'QUEUE_MEMBER') return ctx.devices.setQueueMember(m[2]!.split(',').map((s) => s.trim()), value);
+  if (m && m[1] === 'TALK_DETECT' && ch) return setTalkDetect(ctx.engine, ch, m[2]!.trim(), value);
   if (m) return; // other functions: accepted, no effect in the simulator
   if (ch) ch.vars.set(variable, value);
   else ctx.engine.globals.set(variable, value);

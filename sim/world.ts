@@ -3,6 +3,7 @@
  * the recording set-up of observed.md §1/§5 (customer behaviour by the number's last digit) so a
  * demo works with no set-up; tests and the /sim/ control API override per number / extension.
  */
+import type { TalkStep } from './talk.js';
 
 export interface DtmfStep {
   afterAnswerMs: number;
@@ -20,6 +21,8 @@ export type CustomerScenario =
       answerAfterMs?: number;
       ringing?: boolean;
       dtmf?: DtmfStep[];
+      /** The far end's speech, as TALK_DETECT sees it (answering-machine detection). */
+      talk?: TalkStep[];
       /** Remote hangup (cause 16) this long after answer; omitted = stays on the line 600 s. */
       hangupAfterMs?: number;
     }
@@ -71,7 +74,9 @@ export function defaultScenario(number: string): CustomerScenario {
     case '8':
       return { kind: 'unallocated' };
     case '9':
-      return { kind: 'answer', hangupAfterMs: 16_750 };
+      // Answering machine: Wait(0.5), a 5.3 s greeting and a beep, Wait(10). Its speech reaches TALK_DETECT
+      // 1.06 s after the answer; no Finished follows (no frames during Wait; observed on 22.10.1).
+      return { kind: 'answer', hangupAfterMs: 16_750, talk: [{ afterAnswerMs: 1060, durationMs: 5800 }] };
     default:
       return { kind: 'noRoute' };
   }
