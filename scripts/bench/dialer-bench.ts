@@ -166,7 +166,12 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
   await waitFor(() => originates.length - mark >= CALLS, 60_000, 'burst');
   hb.disable();
   const burstMs = performance.now() - t0;
-  await waitFor(() => dialer.status().callsInFlight >= CALLS, 60_000, 'in flight');
+  console.log(`   ${CALLS} originates sent in ${f(burstMs)} ms`);
+  let most = 0;
+  await waitFor(() => (most = Math.max(most, dialer.status().callsInFlight)) >= CALLS, 60_000, 'in flight').catch((e) => {
+    console.log(`   at most ${most} calls in flight; ${originates.length - mark} originates`);
+    throw e;
+  });
   await sleep(1000); // let the originate answers and ringing events settle
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
