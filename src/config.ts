@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   /** Where customers are dialed; {prefix} and {number} are substituted. */
   DIALER_ORIGINATE_ENDPOINT: z.string().includes('{number}').default('Local/{prefix}{number}@outgoing'),
   DIALER_DEFAULT_DIAL_PREFIX: z.string().regex(/^[0-9*#+]*$/).default(''),
+  /** Where Asterisk writes ARI recordings (<astspooldir>/recording): playback_record stores <dir>/<name>.wav. */
+  DIALER_RECORDINGS_DIR: z.string().default('/var/spool/asterisk/recording'),
   /** Context where agents (extensions) are rung: Local/{innerNum}@{context}. */
   DIALER_INTERNAL_CONTEXT: z.string().min(1).default('internal'),
   DIALER_CALLER_ID: z.string().default(''),
@@ -95,6 +97,24 @@ const EnvSchema = z.object({
   YANDEX_API_KEY: optionalString,
   YANDEX_TTS_URL: z.string().url().default('https://tts.api.cloud.yandex.net/speech/v1/tts:synthesize'),
   YANDEX_TTS_TIMEOUT_MS: int(100, 120000).default(10000),
+  /** Text-to-speech engine: Yandex SpeechKit, or a local RHVoice server (rhvoice-rest). A setting may override it. */
+  TTS_ENGINE: z.enum(['yandex', 'rhvoice']).default('yandex'),
+  /** RHVoice HTTP server (`GET <url>?text&voice&format=wav&rate`), as ModuleRHVoice runs it. */
+  RHVOICE_URL: z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').default('http://127.0.0.1:8081/say'),
+  RHVOICE_VOICE: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a voice name: letters, digits, _ . - only').default('vitaliy-ng'),
+  RHVOICE_RATE: int(0, 100).default(40),
+  /** Yandex Cloud folder id: speech recognition (STT) needs it besides YANDEX_API_KEY. */
+  YANDEX_FOLDER_ID: optionalString,
+  YANDEX_STT_URL: z.string().url().default('https://stt.api.cloud.yandex.net/speech/v1/stt:recognize'),
+
+  // --- Callback mode and the CRM of send_crm (defaults of the settings API) -------------------
+  /** Played to the operator before a callback customer is dialed; empty = no alert. */
+  DIALER_CALLBACK_ALERT_TEXT: z.string().max(1000).default(''),
+  CRM_URL: optionalString.pipe(z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').optional()),
+  CRM_LOGIN: z.string().max(200).refine((v) => !v.includes(':'), 'must not contain ":" (Basic auth)').default(''),
+  CRM_PASSWORD: z.string().max(200).default(''),
+  /** What send_crm speaks; `<result>` is replaced by the CRM's `data`. */
+  CRM_RESPONSE_TEMPLATE: z.string().max(1000).default(''),
 
   // --- Built-in simulator (used when ARI_URL is not set) --------------------------------------
   /** Unset = any free port: on the PBX host Asterisk's own ARI/HTTP server already has 8088. */
@@ -147,9 +167,21 @@ function toConfig(e: z.infer<typeof EnvSchema>) {
       agentDevice: e.DIALER_AGENT_DEVICE,
       utilityEndpoint: e.DIALER_UTILITY_ENDPOINT,
       safetyTickSeconds: e.DIALER_SAFETY_TICK_SECONDS,
+      callbackAlertText: e.DIALER_CALLBACK_ALERT_TEXT,
+      recordingsDir: e.DIALER_RECORDINGS_DIR,
     },
     media: { ffmpegPath: e.FFMPEG_PATH },
-    tts: { yandexApiKey: e.YANDEX_API_KEY, yandexUrl: e.YANDEX_TTS_URL, timeoutMs: e.YANDEX_TTS_TIMEOUT_MS },
+    tts: {
+      yandexApiKey: e.YANDEX_API_KEY,
+      yandexUrl: e.YANDEX_TTS_URL,
+      timeoutMs: e.YANDEX_TTS_TIMEOUT_MS,
+      engine: e.TTS_ENGINE,
+      rhvoiceUrl: e.RHVOICE_URL,
+      rhvoiceVoice: e.RHVOICE_VOICE,
+      rhvoiceRate: e.RHVOICE_RATE,
+    },
+    stt: { yandexFolderId: e.YANDEX_FOLDER_ID, yandexUrl: e.YANDEX_STT_URL },
+    crm: { url: e.CRM_URL, login: e.CRM_LOGIN, password: e.CRM_PASSWORD, responseTemplate: e.CRM_RESPONSE_TEMPLATE },
     sim: { port: e.SIM_PORT, timeScale: e.SIM_TIME_SCALE, seed: e.SIM_SEED },
   });
 }

@@ -7,13 +7,17 @@ import { projectRoot } from '../project-root.js';
 import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
 import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
 import { listNodes, type NodeRow } from '../services/nodes/index.js';
+import { createSettingsReader } from '../services/settings/index.js';
+import { createCrmClient } from '../crm/index.js';
 import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
 import { audioDocs, audioRoutes } from './routes/audio.js';
 import { clientDocs, clientRoutes } from './routes/clients.js';
+import { crmTestDocs, crmTestRoutes } from './routes/crm-test.js';
 import { inboundDocs, inboundRoutes } from './routes/inbound.js';
 import { pollingDocs, pollingRoutes } from './routes/pollings.js';
 import { resultDocs, resultRoutes } from './routes/results.js';
+import { settingsDocs, settingsRoutes } from './routes/settings.js';
 import { taskDocs, taskRoutes } from './routes/tasks.js';
 import { uploadXlsDocs, uploadXlsRoutes } from './routes/upload-xls.js';
 
@@ -72,6 +76,10 @@ export function createApp(deps: ApiDeps): Hono {
   uploadXlsRoutes(v1, deps);
   clientRoutes(v1, deps);
   inboundRoutes(v1, deps);
+  // Settings written here are read by the calls through the same store, so a change applies to the next call.
+  const settings = deps.settings ?? createSettingsReader(deps.db, config, deps.log);
+  settingsRoutes(v1, settings);
+  crmTestRoutes(v1, { settings, crm: deps.crm ?? createCrmClient({ settings, log: deps.log }), now: deps.now ?? (() => Date.now() / 1000) });
   // The 1C client probes GET /test to check its cookie (the original registered it without a handler).
   v1.get('/test', (c) => sendEnvelope(c, true, []));
   app.route(BASE, v1);
@@ -107,6 +115,8 @@ export function createApp(deps: ApiDeps): Hono {
     ...uploadXlsDocs,
     ...clientDocs,
     ...inboundDocs,
+    ...settingsDocs,
+    ...crmTestDocs,
     { method: 'get', path: '/test', summary: 'Connectivity/auth probe used by the 1C client' },
     { method: 'post', path: LOGIN_PATH, summary: 'MikoPBX admin login (form login, password); sets the session cookie' },
     { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag), memory in MB' },

@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { AudioConverter, DialerControl, PromptPreparer } from '../ports.js';
+import type { CrmClientWithTarget } from '../crm/index.js';
+import type { SettingsStore } from '../services/settings/index.js';
 import type { ServiceCtx } from '../services/context.js';
 import type { z } from 'zod';
 
@@ -12,6 +14,13 @@ export interface ApiDeps {
   dialer: DialerControl;
   audio: AudioConverter;
   prompts: PromptPreparer;
+  /**
+   * The settings store the service's calls read too (createSettingsReader), so a change made here applies to the
+   * next call at once. Default: one of the app's own over `db` (tests).
+   */
+  settings?: SettingsStore;
+  /** The send_crm client, for POST /crm-check. Default: one over `settings`. */
+  crm?: CrmClientWithTarget;
   /** Float unix seconds; tests may inject. */
   now?: () => number;
   /** Milliseconds clock for sessions and login throttling; tests may inject. */
@@ -30,7 +39,7 @@ export const serviceCtx = (d: ApiDeps): ServiceCtx => ({
 
 /** What /openapi.json says about one route; filled in by each route file next to its handler. */
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;

@@ -1,0 +1,2 @@
+/** Speech recognition of survey recordings (playback_record with recognition on). */
+export { createYandexRecognizer, type SttSettings, type YandexRecognizerOptions } from './yandex.js';
