@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RULE_ATTEMPTS, MAX_RULE_DELAY, RULE_OUTCOMES, retryRulesText, type RetryRules } from '../../domain/retry-outcome.js';
 import { flagField, intField, keep, textField } from '../fields.js';
 
 /** Request schemas of /task and /task-signal-close; the same schemas feed /openapi.json. */
@@ -38,6 +39,56 @@ export const NumberItem = z.union([z.string(), z.number(), NumberObject], {
   error: 'must be a phone number string or an object {number, params, timeCallAllow, clientId, TimeOffset}',
 });
 
+const outcomeList = RULE_OUTCOMES.join(', ');
+
+/** One outcome's rule; unknown keys are refused so a misspelt "dealy" is not silently ignored. */
+const RetryRule = z
+  .strictObject(
+    {
+      delay: intField(0, MAX_RULE_DELAY).describe('seconds before the retry; default: the task\'s tryInterval'),
+      max: intField(0, MAX_RULE_ATTEMPTS).describe(
+        'attempts of the number that may end with this outcome (0 and 1: never retried); default: maxAttempt over all attempts',
+      ),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `has unknown ${iss.keys.length > 1 ? 'fields' : 'field'} ${iss.keys.map((k) => `"${k}"`).join(', ')} (a rule has "delay" and "max")`
+          : iss.code === 'invalid_type'
+            ? 'must be an object {"delay": seconds, "max": attempts}'
+            : undefined,
+    },
+  )
+  // only checked on an otherwise valid rule: a misspelt field gets one message, not two
+  .refine((r) => r.delay !== undefined || r.max !== undefined, { error: 'must set "delay" or "max"', when: (p) => p.issues.length === 0 });
+
+/**
+ * `retryRules`: an object of rules by outcome (docs/api.md "Retry rules"), or the same as JSON text (what GET
+ * answers, so a task read back can be sent again). "" or {} removes every rule; null or omitted keeps them.
+ * Validated here and stored as canonical JSON text ('' = none).
+ */
+const RetryRulesField = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    if (v.trim() === '') return {};
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  },
+  z
+    .strictObject(Object.fromEntries(RULE_OUTCOMES.map((k) => [k, RetryRule.optional()])) as Record<(typeof RULE_OUTCOMES)[number], z.ZodOptional<typeof RetryRule>>, {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `has unknown ${iss.keys.length > 1 ? 'outcomes' : 'outcome'} ${iss.keys.map((k) => `"${k}"`).join(', ')} (outcomes: ${outcomeList})`
+          : iss.code === 'invalid_type'
+            ? `must be an object of rules by outcome, e.g. {"busy": {"delay": 300, "max": 5}}, or its JSON text (outcomes: ${outcomeList})`
+            : undefined,
+    })
+    .transform((rules) => retryRulesText(rules as RetryRules)),
+).describe(`retry rules by outcome (${outcomeList}): {"<outcome>": {"delay": seconds, "max": attempts}}, or that as JSON text (what GET answers); "" or {} = none`);
+
 /** Task columns a client may set (POST and PUT). */
 export const TaskFields = z.object({
   crmId: keep(textField(200)).transform((v) => (v === undefined ? undefined : v.trim())),
@@ -54,6 +105,13 @@ export const TaskFields = z.object({
   timeEnd: keep(minuteOfDay.describe('minutes from local midnight, 0..1440; fractions are floored')),
   tryInterval: keep(intField(0, 30 * 86400)),
   isCallback: keep(flagField([0, 1])),
+  // our own fields (v1.35 call features), answered after the v1 ones
+  amd: keep(z.enum(['', 'hangup', 'message'], { error: 'must be "" (off), "hangup" or "message"' })).describe(
+    'answering-machine detection: "" off, "hangup" (a machine is FAIL / MACHINE), "message" (play amdMessageFile or amdMessage)',
+  ),
+  amdMessage: keep(textField(1000)).describe('with amd "message": the text spoken (TTS) to a machine after its greeting'),
+  amdMessageFile: keep(textField(1000)).describe('with amd "message": an uploaded audio file (its path, as POST /audio answers), played instead of amdMessage'),
+  retryRules: keep(RetryRulesField),
 });
 
 export const TaskPostBody = TaskFields.extend({

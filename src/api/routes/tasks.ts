@@ -4,6 +4,7 @@ import { signalClose } from '../../services/tasks/signal-close.js';
 import { deleteTask, getTask, listTasks } from '../../services/tasks/queries.js';
 import { upsertTask } from '../../services/tasks/upsert.js';
 import { changeTask } from '../../services/tasks/update.js';
+import { OWN_TASK_FIELDS, type TaskRow } from '../../services/results/columns.js';
 import { v1SignalClosed, v1TaskEcho } from '../../services/results/v1.js';
 import { readBody, validate } from '../body.js';
 import { serviceCtx, type ApiDeps, type RouteDoc } from '../deps.js';
@@ -22,6 +23,16 @@ export const taskDocs: RouteDoc[] = [
 
 const badId = (raw: string) => `Task id "${raw}" must be a positive integer`;
 
+/**
+ * POST/PUT answer: the saved task with the original's fields only, so a v1 client gets the answer it always got;
+ * our own fields (amd…, retryRules) are read with GET /task/{id}.
+ */
+function savedEcho(row: TaskRow, sent: Parameters<typeof v1TaskEcho>[1]) {
+  const echo: Partial<ReturnType<typeof v1TaskEcho>> = v1TaskEcho(row, sent);
+  for (const k of OWN_TASK_FIELDS) delete echo[k];
+  return echo;
+}
+
 export function taskRoutes(app: Hono, deps: ApiDeps): void {
   const ctx = serviceCtx(deps);
 
@@ -30,7 +41,7 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = await upsertTask(ctx, body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
-    return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
+    return sendOutcome(c, out.ok ? { ...out, data: savedEcho(out.data, body.value) } : out);
   });
 
   app.get('/task', async (c) => {
@@ -50,7 +61,7 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = await changeTask(ctx, pathId(c.req.param('id')), body.value);
     if (out.ok) deps.dialer.tasksChanged([out.data.id]);
-    return sendOutcome(c, out.ok ? { ...out, data: v1TaskEcho(out.data, body.value) } : out);
+    return sendOutcome(c, out.ok ? { ...out, data: savedEcho(out.data, body.value) } : out);
   });
 
   app.delete('/task/:id', async (c) => {

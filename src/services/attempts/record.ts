@@ -1,5 +1,6 @@
 import type { Queries } from '../../db/client.js';
-import { RowState, isFailure, isSuccess, ResultCode } from '../../domain/result-codes.js';
+import { RowState, isSuccess, ResultCode } from '../../domain/result-codes.js';
+import { planRetry, readRetryRules, retryOutcome, type RetryPlan } from '../../domain/retry-outcome.js';
 import { getTask, openAttemptCount, type AttemptRow } from './queries.js';
 
 /**
@@ -110,8 +111,8 @@ export async function recordTrail(db: Queries, rowId: number, t: TrailFields, no
 
 export interface FinishOptions {
   nowSec: number;
-  /** Unix seconds at which a retry may be dialed, given the task's tryInterval (the caller scales it). */
-  retryAt: (tryIntervalSec: number) => number;
+  /** Unix seconds at which a retry may be dialed, given its delay: tryInterval or a retry rule's (the caller scales it). */
+  retryAt: (delaySec: number) => number;
   /** A number that does not exist is not retried. */
   noRetry?: boolean;
   /** Close only while the row is still this owner's call. */
@@ -125,8 +126,22 @@ export interface FinishOutcome {
 }
 
 /**
- * Close an attempt with its result, and in the same transaction apply the v1.35 rules:
- * - FAIL* (or anything when attemptUntilSignal = 1) while attemptNumber < maxAttempt → a new attempt row;
+ * Attempts of the plan's count so far, the closed one included: its attemptNumber (v1.35), or the number's closed
+ * attempts in this task with the rule's outcome (a handful of rows, read through the phoneId index).
+ */
+async function attemptsCounted(q: Queries, row: AttemptRow, plan: Extract<RetryPlan, { retry: true }>): Promise<number> {
+  if (plan.counts === 'all') return row.attemptNumber;
+  const past = await q.all<{ result: string; outDialState: string | null; hangupCause: number | null }>(
+    'SELECT result, outDialState, hangupCause FROM task_results WHERE phoneId = ? AND taskId = ? AND closeTime <> 0',
+    [row.phoneId, row.taskId],
+  );
+  return past.filter((p) => retryOutcome(p) === plan.counts).length;
+}
+
+/**
+ * Close an attempt with its result, and in the same transaction apply the v1.35 rules, refined by the task's retry
+ * rules per outcome (domain/retry-outcome.ts):
+ * - FAIL* (or anything when attemptUntilSignal = 1) while attempts remain → a new attempt row after the delay;
  * - otherwise a SUCCESS* with a clientId closes the client's other waiting rows with SUCCESS_ANOTHER_PHONE.
  */
 export function finishAttempt(db: Queries, rowId: number, result: string, t: TrailFields, o: FinishOptions): Promise<FinishOutcome> {
@@ -141,9 +156,9 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
     const task = await getTask(q, row.taskId);
     if (!task) return { closed: true, siblingsClosed: 0 };
 
-    const wantsRetry = isFailure(result) || (task.attemptUntilSignal === 1 && result !== ResultCode.SUCCESS_EXTERNAL_SIGNAL);
+    const plan = planRetry({ result, outDialState: row.outDialState, hangupCause: row.hangupCause }, task, readRetryRules(task.retryRules));
     // a number the CRM removed from the task while this call was up is not called again
-    if (wantsRetry && !o.noRetry && !row.removed && row.attemptNumber < task.maxAttempt) {
+    if (plan.retry && !o.noRetry && !row.removed && (await attemptsCounted(q, row, plan)) < plan.max) {
       const retryRowId = await q.value<number>(
         `INSERT INTO task_results (taskId, phoneId, phone, clientId, params, timeOffsetMinutes, attemptNumber,
            timeCallAllow, state, result, changeTime, closeTime)
@@ -156,7 +171,7 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
           row.params,
           row.timeOffsetMinutes,
           row.attemptNumber + 1,
-          Math.round(o.retryAt(task.tryInterval)),
+          Math.round(o.retryAt(plan.delaySec)),
           RowState.CREATE_TASK,
           o.nowSec,
         ],

@@ -21,6 +21,11 @@ export interface TaskFieldValues {
   timeEnd?: number;
   tryInterval?: number;
   isCallback?: number;
+  amd?: '' | 'hangup' | 'message';
+  amdMessage?: string;
+  amdMessageFile?: string;
+  /** Canonical JSON text of the rules ('' = none), as tasks.schema.ts makes it. */
+  retryRules?: string;
 }
 
 export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
@@ -37,6 +42,10 @@ export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
   'timeEnd',
   'tryInterval',
   'isCallback',
+  'amd',
+  'amdMessage',
+  'amdMessageFile',
+  'retryRules',
 ];
 
 /**

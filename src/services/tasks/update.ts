@@ -1,5 +1,6 @@
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
+import { amdFileWarnings, checkAmdMessage, setsAmd, trimAmdFile } from './call-features.js';
 import { taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
 import { checkInnerNum, checkPollingTarget, SaveRefused } from './upsert.js';
 
@@ -14,6 +15,7 @@ export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: T
   if (fields.crmId === '') delete fields.crmId;
   const innerErr = checkInnerNum(fields, false);
   if (innerErr) return fail(innerErr);
+  trimAmdFile(fields);
   if (!fields.crmId && urlId === null) return fail('Task id in the URL must be a positive integer', { error: 'TaskNotFound' });
 
   const now = ctx.now();
@@ -26,6 +28,8 @@ export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: T
         const err = await checkPollingTarget(q, fields.innerNumType ?? task.innerNumType, fields.innerNum ?? task.innerNum);
         if (err) throw new SaveRefused(err);
       }
+      const amdErr = setsAmd(fields) ? checkAmdMessage(task, fields) : null;
+      if (amdErr) throw new SaveRefused(amdErr);
       await updateTask(q, task.id, fields, now);
       return taskById(q, task.id);
     });
@@ -38,5 +42,5 @@ export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: T
     return fail(`Task with ${what} not found`, { error: 'TaskNotFound' });
   }
   ctx.log.info({ taskId: changed.id, fields: Object.keys(fields) }, 'task changed');
-  return ok(changed);
+  return ok(changed, amdFileWarnings(fields));
 }

@@ -1,6 +1,7 @@
 import type { Queries } from '../../db/client.js';
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
+import { amdFileWarnings, checkAmdMessage, setsAmd, trimAmdFile } from './call-features.js';
 import { mergeNumbers, type MergeStats } from './merge.js';
 import { InvalidNumberList, newNumberListCheck, numberListMessages, parsedNumbers, type NumberItemInput } from './numbers.js';
 import { insertTask, taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
@@ -44,6 +45,7 @@ export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promi
   const { id, numbers: items, ...fields } = input;
   const innerErr = checkInnerNum(fields, true);
   if (innerErr) return fail(innerErr);
+  trimAmdFile(fields);
 
   // The list is parsed as it is merged, one number at a time, inside the transaction: no parsed copy of all
   // 100 000 numbers (~25 MB with params) exists at once. Any invalid number rolls the whole transaction back,
@@ -61,6 +63,8 @@ export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promi
       const existing = fields.crmId ? await taskByCrmId(q, fields.crmId) : id ? await taskById(q, id) : undefined;
       const pollingErr = await checkPollingTarget(q, fields.innerNumType ?? existing?.innerNumType ?? 'exten', fields.innerNum!);
       if (pollingErr) throw new SaveRefused(pollingErr);
+      const amdErr = setsAmd(fields) ? checkAmdMessage(existing, fields) : null;
+      if (amdErr) throw new SaveRefused(amdErr);
       let taskId: number;
       if (existing) {
         taskId = existing.id;
@@ -79,7 +83,7 @@ export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promi
     throw e;
   }
   const { row, stats } = saved;
-  const warnings = [...check.warnings];
+  const warnings = [...check.warnings, ...amdFileWarnings(fields)];
   ctx.log.info({ taskId: row.id, crmId: row.crmId, numbers: stats }, 'task saved');
   return ok(row, warnings);
 }
