@@ -8,6 +8,7 @@ import { createSimServer } from './http-server.js';
 import { WorldConfig, type TrunkMode } from './world.js';
 
 export type { CustomerScenario, AgentBehaviour, TrunkMode, DtmfStep } from './world.js';
+export type { RecordingScript } from './recordings.js';
 export type { CallRecord } from './call-log.js';
 export type { InboundCallSpec, InboundRecord } from './inbound.js';
 export { SimWorld } from './control.js';
@@ -32,6 +33,8 @@ export interface SimulatorOptions {
   bootMs?: number;
   /** Answer ARI REST requests sent over the events WebSocket (Asterisk 22.4+); false = an older Asterisk. Default true. */
   restOverWebSocket?: boolean;
+  /** Asterisk's spool dir: recordings are written as `<spoolDir>/recording/<name>.wav` (silence). Unset = no files. */
+  spoolDir?: string;
   /** Suggested Stasis app name, handed back for convenience. */
   app?: string;
 }
@@ -53,6 +56,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (opts.trunkMode) world.trunkMode = opts.trunkMode;
   world.jitterMs = opts.jitterMs ?? 0;
   world.noise = opts.noise ?? true;
+  world.spoolDir = opts.spoolDir;
   const engine = new Engine(createClock(opts.timeScale ?? 1, opts.seed ?? 1), world);
   const ctx = createContext(engine);
   const simWorld = new SimWorld(ctx);

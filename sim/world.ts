@@ -3,6 +3,7 @@
  * the recording set-up of observed.md §1/§5 (customer behaviour by the number's last digit) so a
  * demo works with no set-up; tests and the /sim/ control API override per number / extension.
  */
+import type { RecordingScript } from './recordings.js';
 import type { TalkStep } from './talk.js';
 
 export interface DtmfStep {
@@ -25,6 +26,8 @@ export type CustomerScenario =
       talk?: TalkStep[];
       /** Remote hangup (cause 16) this long after answer; omitted = stays on the line 600 s. */
       hangupAfterMs?: number;
+      /** What the customer does while the app records the call (each recording): keys, and how long they speak. */
+      duringRecording?: RecordingScript;
     }
   | { kind: 'noAnswer'; /** Far end gives up (Hangup(19)) after this long; default 60 s. */ ringForeverMs?: number }
   | { kind: 'busy' }
@@ -113,6 +116,8 @@ export class WorldConfig {
   jitterMs = 0;
   /** Emit some of Asterisk's ChannelVarset / ChannelDialplan chatter (on by default, as on the wire). */
   noise = true;
+  /** Asterisk's spool dir: finished wav recordings are written to `<spoolDir>/recording/<name>.wav`; unset = no files. */
+  spoolDir: string | undefined = undefined;
 
   scenarioFor(number: string): CustomerScenario {
     return this.customers.get(customerKey(number)) ?? defaultScenario(number);

@@ -1,10 +1,12 @@
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
+import type { CrmClient, SettingsReader, SpeechRecognizer } from '../../src/ports.js';
 import { endsChannel } from './hangup.js';
 import { createKeyBuffer } from './keys.js';
 import { loadPolling } from './load.js';
 import { createPromptResolver, type PromptTts } from './prompts.js';
+import { createRecognitions } from './recognition.js';
 import { createResultsWriter } from './results.js';
 import { runQuestions } from './run.js';
 import type { RunSurvey } from './types.js';
@@ -28,7 +30,28 @@ export interface SurveyDeps {
   maxReplays?: number;
   /** Nominal extra time a prompt may take beyond its length (default 5 s). */
   promptMarginMs?: number;
+  /** Speech recognition for playback_record presses with needRecognize=1; absent = recordings are only kept. */
+  recognizer?: SpeechRecognizer;
+  /** Where send_crm posts the call's answers; absent = send_crm ends the survey without asking a CRM. */
+  crm?: CrmClient;
+  /** crmUrl (empty = CRM not configured) and the default crmResponseTemplate, read when send_crm runs. */
+  settings?: SettingsReader;
+  /**
+   * Where Asterisk stores ARI recordings: `<astspooldir>/recording` of the PBX (default
+   * /var/spool/asterisk/recording). playback_record stores `<recordingsDir>/<name>.wav` as the answer's exten.
+   */
+  recordingsDir?: string;
+  /** maxSilenceSeconds of playback_record recordings (default 5; 0 = none): a spoken answer ends after this much silence. */
+  recordMaxSilenceSeconds?: number;
+  /** Real ms a confirmation question or send_crm waits for recognitions still running (default 5000). */
+  pendingRecognitionWaitMs?: number;
+  /** Real ms one recognition may take before it is given up (default 15000). */
+  recognitionTimeoutMs?: number;
+  /** Real ms send_crm waits for the CRM at most (default 12000; the client gives up after 10 s itself). */
+  crmTimeoutMs?: number;
 }
+
+export const DEFAULT_RECORDINGS_DIR = '/var/spool/asterisk/recording';
 
 /**
  * The survey engine the dialer hands answered polling calls to. Reads the polling once, runs it over
@@ -60,7 +83,16 @@ export function createSurveyRunner(deps: SurveyDeps): RunSurvey {
     const gone = () => session.ended !== undefined || hangupRequested;
     try {
       const write = createResultsWriter(deps.db, deps.clock, ctx);
-      const run = { session, ctx, polling, keys, prompts, write, log, promptMarginMs: deps.promptMarginMs ?? 5000, gone };
+      const extras = {
+        recognitions: createRecognitions({ recognizer: deps.recognizer, write, log, timeoutMs: deps.recognitionTimeoutMs }),
+        crm: deps.crm,
+        settings: deps.settings,
+        recordingsDir: deps.recordingsDir ?? DEFAULT_RECORDINGS_DIR,
+        recordMaxSilenceSeconds: deps.recordMaxSilenceSeconds ?? 5,
+        settleMs: deps.pendingRecognitionWaitMs ?? 5000,
+        crmTimeoutMs: deps.crmTimeoutMs ?? 12_000,
+      };
+      const run = { session, ctx, polling, keys, prompts, write, log, promptMarginMs: deps.promptMarginMs ?? 5000, gone, extras };
       const outcome = await runQuestions(run, { maxReplays: deps.maxReplays ?? 3, maxSteps: 200 });
       if (outcome.result === 'FAIL_POLLING' && outcome.reason === 'hangup') await settled(session);
       log.info({ outcome }, 'survey ended');

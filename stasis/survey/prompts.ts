@@ -36,11 +36,11 @@ export function createPromptResolver(tts: PromptTts, log: Logger) {
     return undefined;
   }
 
-  async function fromText(text: string | null | undefined, lang: string, params: Record<string, unknown>): Promise<Prompt | undefined> {
+  async function fromText(text: string | null | undefined, lang: string, params: Record<string, unknown>, perCall = false): Promise<Prompt | undefined> {
     if (!text || !text.trim()) return undefined;
     if (!tts.configured) return BEEP;
     const filled = substituteParams(text, params);
-    const r = await tts.synthesize(filled, lang, { perCall: filled !== text });
+    const r = await tts.synthesize(filled, lang, { perCall: perCall || filled !== text });
     if (!r.ok) {
       log.warn({ reason: r.message }, 'text prompt could not be voiced; playing a beep instead');
       return BEEP;
@@ -60,6 +60,13 @@ export function createPromptResolver(tts: PromptTts, log: Logger) {
       if (!value) return undefined;
       const asFile = valueOptions === 'file' || (valueOptions !== 'text' && isAbsolute(value));
       return asFile ? fromFile(value) : fromText(value, lang, params);
+    },
+    /**
+     * A text made for this call only (a confirmation read-back, a CRM's answer): voiced as is, no placeholders,
+     * kept with the per-call prompts. Undefined when it is empty; a beep when it cannot be voiced.
+     */
+    async callText(text: string, lang: string) {
+      return fromText(text, lang, {}, true);
     },
   };
 }

@@ -3,9 +3,12 @@ import { HANGUP, type ActionVerb, type SurveyRun } from './run-state.js';
 import type { SurveyOutcome } from './types.js';
 import { answerAction, noAction } from './verbs/answer.js';
 import { ask } from './verbs/ask.js';
+import { confirm } from './verbs/confirm.js';
 import { dialAction } from './verbs/dial.js';
 import { playbackAction } from './verbs/playback.js';
+import { playbackRecordAction } from './verbs/record.js';
 import { restartAction } from './verbs/restart.js';
+import { sendCrmAction } from './verbs/send-crm.js';
 
 const ACTIONS: Record<string, ActionVerb> = {
   '': noAction,
@@ -13,6 +16,8 @@ const ACTIONS: Record<string, ActionVerb> = {
   playback: playbackAction,
   dial: dialAction,
   restart: restartAction,
+  playback_record: playbackRecordAction,
+  send_crm: sendCrmAction,
 };
 
 export interface LoopLimits {
@@ -33,7 +38,7 @@ export async function runQuestions(run: SurveyRun, limits: LoopLimits): Promise<
   let replays = 0;
   for (let step = 0; step < limits.maxSteps; step++) {
     if (run.gone()) return HANGUP;
-    const asked = await ask(run, q);
+    const asked = q.type === 'confirmation' ? await confirm(run, q) : await ask(run, q);
     if (asked.kind === 'gone') return HANGUP;
     const press = asked.kind === 'key' ? q.presses.find((p) => p.key === asked.key) : undefined;
     if (!press || asked.kind !== 'key') {

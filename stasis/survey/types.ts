@@ -18,7 +18,8 @@ export interface SurveyContext {
  * SUCCESS_POLLING first and then connects the customer to the extension.
  */
 export type SurveyOutcome =
-  | { result: 'SUCCESS_POLLING'; dial?: string }
+  /** crm: how a send_crm action went (logged with the outcome; the attempt is SUCCESS_POLLING either way). */
+  | { result: 'SUCCESS_POLLING'; dial?: string; crm?: 'answered' | 'failed' | 'not-configured' }
   | { result: 'FAIL_POLLING'; reason: 'hangup' | 'no-input' | 'no-questions' | 'unknown-polling' | 'error' };
 
 /** Runs a stored polling on an answered channel. Never throws; a hangup is FAIL_POLLING. */

@@ -136,3 +136,100 @@ describe('GET /polling/{id}, DELETE /polling/{id}', () => {
     expect((await t.call('DELETE', `/polling/${id}`)).json.result).toBe(true);
   });
 });
+
+describe('POST /polling: v1.35 press extras and confirmation questions', () => {
+  const t = testApi();
+  const V135 = {
+    crmId: 'v135',
+    name: 'v1.35',
+    questions: [
+      {
+        questionId: 'addr',
+        questionText: 'Нажмите 1 и назовите адрес',
+        press: [{ key: '1', action: 'playback_record', value: 'Говорите после сигнала', valueOptions: '15', needRecognize: '1', recognizeLabel: 'Адрес', nextQuestion: 'check' }],
+      },
+      {
+        questionId: 'check',
+        questionText: 'Проверьте',
+        type: 'confirmation',
+        defPress: '1',
+        press: [
+          { key: '1', action: 'send_crm', crmResponseTemplate: 'Ваш номер <result>' },
+          { key: '2', action: 'restart', value: 'again', nextQuestion: 'addr', needRecognize: 0 },
+        ],
+      },
+    ],
+  };
+
+  it('stores needRecognize, recognizeLabel, crmResponseTemplate and type; GET answers them (only where set)', async () => {
+    const r = await t.call('POST', '/polling', V135);
+    expect(r.json.result).toBe(true);
+    expect(r.json.messages).toEqual([]);
+    const id = Number(r.json.data.id);
+    expect(
+      await t.db.all('SELECT key, action, needRecognize, recognizeLabel, crmResponseTemplate FROM question_actions WHERE pollingId = ? ORDER BY id', [id]),
+    ).toEqual([
+      { key: '1', action: 'playback_record', needRecognize: 1, recognizeLabel: 'Адрес', crmResponseTemplate: null },
+      { key: '1', action: 'send_crm', needRecognize: 0, recognizeLabel: null, crmResponseTemplate: 'Ваш номер <result>' },
+      { key: '2', action: 'restart', needRecognize: 0, recognizeLabel: null, crmResponseTemplate: null },
+    ]);
+    const got = (await t.call('GET', `/polling/${id}`)).json.data;
+    expect(got.questions.map((q: any) => [q.questionId, q.type, q.defPress])).toEqual([
+      ['addr', '', null],
+      ['check', 'confirmation', '1'],
+    ]);
+    expect(got.questions[0].press).toEqual([
+      { key: '1', action: 'playback_record', value: 'Говорите после сигнала', valueOptions: '15', nextQuestion: 'check', needRecognize: '1', recognizeLabel: 'Адрес' },
+    ]);
+    expect(got.questions[1].press).toEqual([
+      { key: '1', action: 'send_crm', value: null, valueOptions: null, nextQuestion: null, crmResponseTemplate: 'Ваш номер <result>' },
+      { key: '2', action: 'restart', value: 'again', valueOptions: null, nextQuestion: 'addr' },
+    ]);
+    // the playback_record prompt is voiced at save time, always in ru-RU
+    expect(t.prompts.seen.at(-1)).toContainEqual({ text: 'Говорите после сигнала', lang: 'ru-RU', label: 'questions[0].press[0]' });
+  });
+
+  it('round-trips: what GET answers can be POSTed back unchanged', async () => {
+    const id = Number((await t.call('POST', '/polling', V135)).json.data.id);
+    const got = (await t.call('GET', `/polling/${id}`)).json.data;
+    const again = await t.call('POST', '/polling', { crmId: got.crmId, name: got.name, questions: got.questions });
+    expect(again.json.result).toBe(true);
+    expect((await t.call('GET', `/polling/${id}`)).json.data.questions).toEqual(got.questions.map((q: any) => ({ ...q, id: expect.any(String) })));
+  });
+
+  it('refuses bad values, naming the field', async () => {
+    const bad = async (press: Record<string, unknown>, question: Record<string, unknown> = {}) =>
+      (await t.call('POST', '/polling', { questions: [{ questionText: 'Q', ...question, press: [{ key: '1', action: 'playback_record', ...press }] }] })).json;
+    const a = await bad({ needRecognize: 2 });
+    expect(a.result).toBe(false);
+    expect(a.messages).toEqual(['Field "questions[0].press[0].needRecognize" must be one of 0, 1']);
+    const b = await bad({ recognizeLabel: { x: 1 } });
+    expect(JSON.stringify(b.messages)).toMatch(/recognizeLabel/);
+    const c = await bad({ crmResponseTemplate: 'x'.repeat(5000) });
+    expect(JSON.stringify(c.messages)).toMatch(/crmResponseTemplate/);
+    const d = await bad({}, { type: 'confirm' });
+    expect(JSON.stringify(d.messages)).toMatch(/type/);
+    const e = await bad({ action: 'record' });
+    expect(JSON.stringify(e.messages)).toMatch(/action.*playback_record/);
+  });
+
+  it('warns about extras that cannot work as given', async () => {
+    const r = await t.call('POST', '/polling', {
+      questions: [
+        {
+          questionText: 'Q',
+          press: [
+            { key: '1', action: 'playback_record', value: 'Говорите', valueOptions: 'text' },
+            { key: '2', action: 'answer', needRecognize: 1, crmResponseTemplate: 'x <result>' },
+          ],
+        },
+      ],
+    });
+    expect(r.json.result).toBe(true);
+    expect(r.json.messages).toEqual([
+      'questions[0].press[0]: valueOptions "text" of playback_record is not a number of seconds; the default wait is used',
+      'questions[0].press[1]: needRecognize only applies to playback_record',
+      'questions[0].press[1]: crmResponseTemplate only applies to send_crm',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { AriChannel, AriEvent, AriPort, AriResult } from '../../stasis/ari/port.js';
+import type { AriChannel, AriEvent, AriLiveRecording, AriPort, AriResult, RecordRequest } from '../../stasis/ari/port.js';
 
 /**
  * An in-memory AriPort for driving call logic from tests: records every command and lets the test
@@ -13,6 +13,12 @@ export interface FakeCommand {
 export interface FakeAriOptions {
   /** Real ms a media URI takes; 'failed' = Asterisk cannot play it; 'never' = no PlaybackFinished ever. */
   mediaMs?: (uri: string) => number | 'failed' | 'never';
+  /**
+   * Real ms a recording runs before Asterisk ends it (RecordingFinished, as at max duration / max silence);
+   * 'failed' = RecordingFailed right after RecordingStarted; 'refused' = the record request answers HTTP 500;
+   * 'never' (default) = only stopRecording or a hangup end it.
+   */
+  recordMs?: (req: RecordRequest) => number | 'failed' | 'refused' | 'never';
 }
 
 export interface FakeAri extends AriPort {
@@ -23,6 +29,10 @@ export interface FakeAri extends AriPort {
   addChannel(id: string): AriChannel;
   press(channelId: string, digits: string): void;
   hangupRemote(channelId: string): void;
+  /** Record requests, in order. */
+  recordings: Array<{ channelId: string; req: RecordRequest }>;
+  /** Called whenever a recording starts (after RecordingStarted). */
+  onRecord?: (channelId: string, req: RecordRequest) => void;
   /** Called whenever a playback starts (after PlaybackStarted). */
   onPlay?: (channelId: string, uri: string, playbackId: string) => void;
   /** Originated channels answer at once (StasisStart), then this is called. */
@@ -35,6 +45,16 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
   const playbacks = new Map<string, { channelId: string; uri: string; timer?: NodeJS.Timeout }>();
   const commands: FakeCommand[] = [];
   const mediaMs = opts.mediaMs ?? (() => 20);
+  const recordMs = opts.recordMs ?? (() => 'never' as const);
+  const live = new Map<string, { channelId: string; rec: AriLiveRecording; startedAt: number; timer?: NodeJS.Timeout }>();
+  function endRecording(name: string, state: 'done' | 'failed') {
+    const r = live.get(name);
+    if (!r) return;
+    clearTimeout(r.timer);
+    live.delete(name);
+    const recording = { ...r.rec, state, duration: Math.round((Date.now() - r.startedAt) / 1000) };
+    emit({ type: state === 'done' ? 'RecordingFinished' : 'RecordingFailed', recording });
+  }
   const ok = <T>(value: T): AriResult<T> => ({ ok: true, value });
   const gone: AriResult<never> = { ok: false, error: 'gone' };
   const record = (op: string, ...args: unknown[]) => commands.push({ op, args });
@@ -53,6 +73,7 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
   const fake: FakeAri = {
     app: 'test',
     commands,
+    recordings: [],
     played: (channelId) => commands.filter((c) => c.op === 'play' && (!channelId || c.args[0] === channelId)).flatMap((c) => c.args[2] as string[]),
     emit,
     addChannel(id) {
@@ -69,6 +90,7 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
       const channel = channels.get(channelId);
       if (!channel) return;
       for (const [id, pb] of playbacks) if (pb.channelId === channelId) finish(id, 'failed');
+      for (const [name, r] of live) if (r.channelId === channelId) endRecording(name, 'done'); // Asterisk keeps what was recorded
       channels.delete(channelId);
       emit({ type: 'ChannelHangupRequest', channel, cause: 16 });
       emit({ type: 'StasisEnd', channel });
@@ -122,14 +144,29 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
       return ok(undefined);
     },
     async record(channelId, req) {
-      record('record', channelId, req.name);
+      record('record', channelId, req.name, req);
+      fake.recordings.push({ channelId, req });
       if (!channels.has(channelId)) return gone;
-      const rec = { name: req.name, format: req.format, state: 'recording', target_uri: `channel:${channelId}` };
-      setImmediate(() => emit({ type: 'RecordingStarted', recording: rec }));
+      const ms = recordMs(req);
+      if (ms === 'refused') return { ok: false, error: 'failed', status: 500, message: 'Internal Server Error' };
+      const rec: AriLiveRecording = { name: req.name, format: req.format, state: 'queued', target_uri: `channel:${channelId}` };
+      live.set(req.name, { channelId, rec, startedAt: Date.now() });
+      // Events can race the HTTP answer (observed); deliver them on the next tick, after the caller awaits.
+      setImmediate(() => {
+        const r = live.get(req.name);
+        if (!r) return;
+        r.rec = { ...rec, state: 'recording' };
+        emit({ type: 'RecordingStarted', recording: r.rec });
+        fake.onRecord?.(channelId, req);
+        if (ms === 'failed') return endRecording(req.name, 'failed');
+        if (typeof ms === 'number' && live.has(req.name)) live.get(req.name)!.timer = setTimeout(() => endRecording(req.name, 'done'), ms);
+      });
       return ok(rec);
     },
     async stopRecording(name) {
       record('stopRecording', name);
+      if (!live.has(name)) return gone;
+      endRecording(name, 'done');
       return ok(undefined);
     },
     async getVariable(channelId, variable) {
@@ -176,6 +213,7 @@ export function createFakeAri(opts: FakeAriOptions = {}): FakeAri {
     },
     async close() {
       for (const pb of playbacks.values()) clearTimeout(pb.timer);
+      for (const r of live.values()) clearTimeout(r.timer);
       listeners.clear();
     },
   };

@@ -11,7 +11,17 @@ export interface PollingDef {
     timeout?: number;
     defPress?: string;
     nextQuestion?: string;
-    press: { key: string; action: string; value?: string; valueOptions?: string; nextQuestion?: string }[];
+    type?: string;
+    press: {
+      key: string;
+      action: string;
+      value?: string;
+      valueOptions?: string;
+      nextQuestion?: string;
+      needRecognize?: number;
+      recognizeLabel?: string;
+      crmResponseTemplate?: string;
+    }[];
   }[];
 }
 
@@ -39,8 +49,8 @@ export function insertPolling(db: Db, def: PollingDef): Promise<number> {
     const pollingId = (await q.value<number>('INSERT INTO pollings (crmId, name) VALUES (?, ?) RETURNING id', [crmId, def.name ?? '']))!;
     for (const [position, qn] of def.questions.entries()) {
       const questionId = (await q.value<number>(
-        `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, nextQuestion)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO questions (pollingId, crmId, position, questionText, questionFile, lang, timeout, defPress, nextQuestion, type)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         [
           pollingId,
           qn.questionId ?? String(position),
@@ -51,13 +61,25 @@ export function insertPolling(db: Db, def: PollingDef): Promise<number> {
           qn.timeout ?? 5,
           qn.defPress ?? null,
           qn.nextQuestion ?? null,
+          qn.type ?? '',
         ],
       ))!;
       for (const a of qn.press) {
         await q.run(
-          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [questionId, pollingId, a.key, a.action, a.value ?? null, a.valueOptions ?? null, a.nextQuestion ?? null],
+          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion, needRecognize, recognizeLabel, crmResponseTemplate)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            questionId,
+            pollingId,
+            a.key,
+            a.action,
+            a.value ?? null,
+            a.valueOptions ?? null,
+            a.nextQuestion ?? null,
+            a.needRecognize ?? 0,
+            a.recognizeLabel ?? null,
+            a.crmResponseTemplate ?? null,
+          ],
         );
       }
     }

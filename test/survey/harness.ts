@@ -3,7 +3,7 @@ import { createClock } from '../../src/clock.js';
 import type { pollingResults } from '../../src/db/schema.js';
 import { createTts, type Tts } from '../../src/tts/index.js';
 import { SessionRegistry } from '../../stasis/session/call-session.js';
-import { createSurveyRunner } from '../../stasis/survey/index.js';
+import { createSurveyRunner, type SurveyDeps } from '../../stasis/survey/index.js';
 import type { SurveyContext, SurveyOutcome } from '../../stasis/survey/types.js';
 import { createFakeAri, type FakeAriOptions } from '../fakes/fake-ari.js';
 import { FAKE_API_KEY, type FakeSpeechKit } from '../fakes/speechkit.js';
@@ -14,13 +14,17 @@ import { insertPolling, type PollingDef } from './fixtures.js';
 export const SCALE = 0.02;
 
 /** The survey runner over the fake ARI port and the real SessionRegistry, with TTS against the fake SpeechKit. */
-export async function surveyHarness(speechkit: FakeSpeechKit | undefined, ari: FakeAriOptions = {}) {
+export async function surveyHarness(
+  speechkit: FakeSpeechKit | undefined,
+  ari: FakeAriOptions = {},
+  extra: Partial<Omit<SurveyDeps, 'db' | 'log' | 'clock' | 'tts'>> = {},
+) {
   const env = await freshEnv(speechkit ? { YANDEX_API_KEY: FAKE_API_KEY, YANDEX_TTS_URL: speechkit.url } : {});
   const tts: Tts = createTts(env.config.tts, env.dir, env.log);
   const fake = createFakeAri(ari);
   const registry = new SessionRegistry(fake, createClock(SCALE), env.log);
   fake.onEvent((e) => registry.dispatch(e));
-  const runSurvey = createSurveyRunner({ db: env.db, log: env.log, clock: { now: Date.now }, tts });
+  const runSurvey = createSurveyRunner({ db: env.db, log: env.log, clock: { now: Date.now }, tts, ...extra });
 
   /** `pressedBefore`: digits the customer presses after the answer, before the survey starts. */
   async function start(def: PollingDef | number, ctx: Partial<SurveyContext> = {}, pressedBefore = '') {

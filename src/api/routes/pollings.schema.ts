@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intField, keep, textField } from '../fields.js';
+import { flagField, keep, intField, textField } from '../fields.js';
 
 /** Request schema of POST /polling (also feeds /openapi.json). */
 
@@ -13,6 +13,12 @@ export const PressBody = z.object({
   value: optText(),
   valueOptions: optText(100),
   nextQuestion: optText(100),
+  /** v1.35, playback_record: 1 = send the recording to speech recognition. */
+  needRecognize: keep(flagField([0, 1])),
+  /** v1.35, playback_record: the label stored with the recognised text and read back by confirmation questions. */
+  recognizeLabel: optText(200),
+  /** v1.35, send_crm: the spoken answer, `<result>` replaced by the CRM's data. */
+  crmResponseTemplate: optText(),
 });
 
 export const QuestionBody = z.object({

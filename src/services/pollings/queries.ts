@@ -19,6 +19,32 @@ interface QuestionRow {
   nextQuestion: string | null;
 }
 
+interface PressRow {
+  questionId: number;
+  key: string;
+  action: string;
+  value: string | null;
+  valueOptions: string | null;
+  nextQuestion: string | null;
+  needRecognize: number;
+  recognizeLabel: string | null;
+  crmResponseTemplate: string | null;
+}
+
+/**
+ * A press as GET answers it: the original's five fields, then the v1.35 extras only where they are set
+ * (needRecognize as "1", like every database value a string), so a polling without them keeps the original's
+ * exact press shape and one with them round-trips through POST.
+ */
+function v1Press({ needRecognize, recognizeLabel, crmResponseTemplate, ...press }: Omit<PressRow, 'questionId'>) {
+  return {
+    ...press,
+    ...(needRecognize ? { needRecognize: String(needRecognize) } : {}),
+    ...(recognizeLabel !== null ? { recognizeLabel } : {}),
+    ...(crmResponseTemplate !== null ? { crmResponseTemplate } : {}),
+  };
+}
+
 /**
  * GET /polling/{id}: the original's nested shape {id, crmId, name, questions:[{id, questionText,
  * questionFile, lang, press:[…]}]}, plus the v1.35 question fields and questionId so a client can
@@ -31,14 +57,15 @@ export async function getPolling(ctx: ServiceCtx, id: number): Promise<Outcome<u
     'SELECT id, crmId, questionText, questionFile, lang, timeout, defPress, type, nextQuestion FROM questions WHERE pollingId = ? ORDER BY position',
     [id],
   );
-  const presses = await ctx.db.all<{ questionId: number } & Record<string, unknown>>(
-    'SELECT questionId, key, action, value, valueOptions, nextQuestion FROM question_actions WHERE pollingId = ? ORDER BY id',
+  const presses = await ctx.db.all<PressRow>(
+    `SELECT questionId, key, action, value, valueOptions, nextQuestion, needRecognize, recognizeLabel, crmResponseTemplate
+       FROM question_actions WHERE pollingId = ? ORDER BY id`,
     [id],
   );
   const byQuestion = new Map<number, unknown[]>();
   for (const { questionId, ...press } of presses) {
     const list = byQuestion.get(questionId) ?? [];
-    list.push(press);
+    list.push(v1Press(press));
     byQuestion.set(questionId, list);
   }
   // database values as strings, null stays null, as the original answered (the seed: "id": "79")

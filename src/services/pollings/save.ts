@@ -10,6 +10,9 @@ export interface PressInput {
   value?: string | null;
   valueOptions?: string | null;
   nextQuestion?: string | null;
+  needRecognize?: number | null;
+  recognizeLabel?: string | null;
+  crmResponseTemplate?: string | null;
 }
 
 export interface QuestionInput {
@@ -56,6 +59,9 @@ export const isSpokenPress = (p: PressInput) => {
   return !p.valueOptions?.trim() && !isAbsolute(v);
 };
 
+/** playback_record speaks its value always in ru-RU (as v1.35): a text unless it is an absolute path. */
+const isSpokenRecordPress = (p: PressInput) => p.action === 'playback_record' && !!p.value?.trim() && !isAbsolute(p.value.trim());
+
 /** Question key: questionId, or the array index when questionId is empty or "0" (original rule). */
 export const questionKey = (q: QuestionInput, index: number) =>
   q.questionId && q.questionId.trim() !== '' && q.questionId.trim() !== '0' ? q.questionId.trim() : String(index);
@@ -69,6 +75,7 @@ export function promptsOf(input: PollingInput): PromptText[] {
       out.push({ text: q.questionText.trim(), lang, label: `questions[${i}]` });
     (q.press ?? []).forEach((p, j) => {
       if (isSpokenPress(p)) out.push({ text: spokenText(p.value!), lang, label: `questions[${i}].press[${j}]` });
+      if (isSpokenRecordPress(p)) out.push({ text: spokenText(p.value!), lang: DEFAULT_LANG, label: `questions[${i}].press[${j}]` });
     });
   });
   return out;
@@ -104,8 +111,25 @@ function missingFiles(input: PollingInput): string[] {
     if (f && !audioExists(f)) out.push(`questions[${i}]: questionFile "${f}" does not exist on this server`);
     (q.press ?? []).forEach((p, j) => {
       const v = p.value?.trim();
-      if (p.action === 'playback' && v && !isSpokenPress(p) && !audioExists(v))
+      const isFile = (p.action === 'playback' && !isSpokenPress(p)) || (p.action === 'playback_record' && !isSpokenRecordPress(p));
+      if (v && isFile && !audioExists(v))
         out.push(`questions[${i}].press[${j}]: file "${v}" does not exist on this server`);
+    });
+  });
+  return out;
+}
+
+/** v1.35 extras that are stored but cannot work as given: warn, as the original accepted them silently. */
+function extrasWarnings(input: PollingInput): string[] {
+  const out: string[] = [];
+  (input.questions ?? []).forEach((q, i) => {
+    (q.press ?? []).forEach((p, j) => {
+      const where = `questions[${i}].press[${j}]`;
+      const seconds = p.valueOptions?.trim();
+      if (p.action === 'playback_record' && seconds && !/^\d+$/.test(seconds))
+        out.push(`${where}: valueOptions "${seconds}" of playback_record is not a number of seconds; the default wait is used`);
+      if (p.needRecognize === 1 && p.action !== 'playback_record') out.push(`${where}: needRecognize only applies to playback_record`);
+      if (p.crmResponseTemplate?.trim() && p.action !== 'send_crm') out.push(`${where}: crmResponseTemplate only applies to send_crm`);
     });
   });
   return out;
@@ -123,7 +147,7 @@ export async function savePolling(
 ): Promise<Outcome<PollingSummary>> {
   const prepared = await prompts.prepare(promptsOf(input));
   if (prepared.errors.length) return fail(prepared.errors);
-  const warnings = [...prepared.warnings, ...danglingTargets(input), ...missingFiles(input)];
+  const warnings = [...prepared.warnings, ...danglingTargets(input), ...missingFiles(input), ...extrasWarnings(input)];
 
   const saved = await ctx.db.tx(async (q): Promise<PollingSummary> => {
     // one save at a time, as on SQLite (one writer): the crmId lookup and MAX(id)+1 must not race another node
@@ -170,9 +194,20 @@ export async function savePolling(
       );
       for (const p of qn.press ?? [])
         await q.run(
-          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [qid, id, p.key, p.action, p.value ?? null, p.valueOptions ?? null, p.nextQuestion?.trim() || null],
+          `INSERT INTO question_actions (questionId, pollingId, key, action, value, valueOptions, nextQuestion, needRecognize, recognizeLabel, crmResponseTemplate)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            qid,
+            id,
+            p.key,
+            p.action,
+            p.value ?? null,
+            p.valueOptions ?? null,
+            p.nextQuestion?.trim() || null,
+            p.needRecognize ?? 0,
+            p.recognizeLabel?.trim() || null,
+            p.crmResponseTemplate?.trim() || null,
+          ],
         );
     }
     return { id, crmId, name };

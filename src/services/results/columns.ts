@@ -60,12 +60,22 @@ export const POLLING_RESULT_FIELDS: Fields = [
   ['changeTime', 'time'],
   ['linkedId', 'text'],
   ['verboseCallId', 'text'],
+  // v1.35: what speech recognition heard in a playback_record answer, and its press's label (null otherwise)
+  ['recognizedText', 'text'],
+  ['recognizeLabel', 'text'],
 ];
 
-/** Read by the services as plain rows (numbers stay numbers there); rendered by v1Task(). */
+/**
+ * Read by the services as plain rows (numbers stay numbers there); rendered by v1Task(). Our own fields (the v1.35
+ * call features: answering-machine detection, retry rules) come after the original's, and are text like them:
+ * retryRules is the stored JSON text ('' = none), so every task field stays a string for clients such as 1C.
+ */
 export const TASK_COLUMNS =
   'id, crmId, name, innerNum, innerNumType, maxCountChannels, state, dialPrefix, maxAttempt, ' +
-  'attemptUntilSignal, timeStart, timeEnd, tryInterval, isCallback';
+  'attemptUntilSignal, timeStart, timeEnd, tryInterval, isCallback, amd, amdMessage, amdMessageFile, retryRules';
+
+/** Our own task fields, after the original's: GET answers them, the POST/PUT echo keeps the original's field set. */
+export const OWN_TASK_FIELDS = ['amd', 'amdMessage', 'amdMessageFile', 'retryRules'] as const;
 
 export interface TaskRow {
   id: number;
@@ -82,6 +92,10 @@ export interface TaskRow {
   timeEnd: number;
   tryInterval: number;
   isCallback: number;
+  amd: string;
+  amdMessage: string;
+  amdMessageFile: string;
+  retryRules: string;
 }
 
 /** SQL giving one field's JSON value in its answered type, for SQLite's json_object. */
