@@ -100,8 +100,17 @@ function numberOf(parsed: ParsedEndpoint): string {
   return '';
 }
 
+/**
+ * Asterisk 22.10.1 also refuses an id that is the beginning of a live channel's id (originate "X" while "X-agent"
+ * is up: 409), though not the other way round. Seen with the dialer's callback legs.
+ */
+function idIsPrefixOfLive(engine: Engine, id: string): boolean {
+  for (const live of engine.channels.keys()) if (live.length > id.length && live.startsWith(id)) return true;
+  return false;
+}
+
 function checkIds(engine: Engine, id1: string, id2: string, endpoint: string, app: string, mode: 'originate' | 'create'): void {
-  if (engine.channels.has(id1) || engine.channels.has(id2)) {
+  if (engine.channels.has(id1) || engine.channels.has(id2) || idIsPrefixOfLive(engine, id1)) {
     engine.callLog.add({ channelId: id1, endpoint, number: '', app, mode, startedAt: Date.now(), rejected: 'channel id in use' });
     throw new AriError(409, 'Channel with given unique ID already exists');
   }

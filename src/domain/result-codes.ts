@@ -13,6 +13,8 @@ export const ResultCode = {
   FAIL: 'FAIL',
   SUCCESS_ANOTHER_PHONE: 'SUCCESS_ANOTHER_PHONE',
   SUCCESS_EXTERNAL_SIGNAL: 'SUCCESS_EXTERNAL_SIGNAL',
+  /** Callback mode (v1.35): the operator hung up before the customer answered. */
+  FAIL_USER_H_BEFORE_CLIENT_ANSWER: 'FAIL_USER_H_BEFORE_CLIENT_ANSWER',
 } as const;
 export type ResultCode = (typeof ResultCode)[keyof typeof ResultCode];
 
@@ -35,4 +37,5 @@ export const RowState = {
   END_CALL: 'endCall',
   FAILED_ORIGINATE: 'failedOriginate',
   ALL_USER_BUSY: 'allUserBusy',
+  USER_CANCEL_CALLBACK: 'UserCancelCallback', // callback mode: the operator did not confirm the alert with key 1
 } as const;

@@ -24,6 +24,16 @@ const UNKNOWN_LENGTH_MS = 60_000;
 /** Turns the task's amdMessage text into a playable sound path (TTS), or undefined when it cannot. */
 export type SpeakText = (text: string) => Promise<string | undefined>;
 
+/** The dialer's TTS as a SpeakText (Russian, as the original's prompts without a lang); none = no text messages. */
+export function speakWith(core: DialerCore): SpeakText | undefined {
+  const tts = core.tts;
+  if (!tts) return undefined;
+  return async (text) => {
+    const r = await tts.synthesize(text, 'ru-RU');
+    return r.ok ? r.wavPath : undefined;
+  };
+}
+
 /**
  * Answering-machine detection on an answered customer (task.amd). 'person': go on with the survey or the agent
  * (a hang-up meanwhile is theirs to record). 'done': a machine was handled here and its result is recorded:

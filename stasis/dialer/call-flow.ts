@@ -3,6 +3,8 @@ import { markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from
 import type { AriChannel, AriResult } from '../ari/port.js';
 import type { CallSession } from '../session/call-session.js';
 import { connectAgent } from './agent-connect.js';
+import { runCallback, isCallbackTask } from './callback-flow.js';
+import { screenAnswered, speakWith } from './amd.js';
 import type { CallEntry } from './book.js';
 import { classifyUnanswered } from './classify.js';
 import type { DialerCore } from './core.js';
@@ -18,16 +20,44 @@ const RING_GUARD_MS = 30_000;
  * owner; originatedAt is written here, right before the originate) and the call is in the book.
  */
 export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry): Promise<void> {
+  if (isCallbackTask(task)) return runCallback(core, task, row, call);
+  const o = await originateCustomer(core, task, row, call);
+  if (o.kind === 'ringing') await followCustomer(core, task, row, call, o.session, o.ev, o.answered);
+}
+
+/** What became of a customer originate: ringing (follow it), or over (released / recorded / halted) or unwanted. */
+export type CustomerOriginate =
+  | { kind: 'ringing'; session: CallSession; ev: LegEvidence; answered: Promise<'answered' | 'timeout' | 'gone'> }
+  /** Never an attempt (the row is ready again), recorded as refused, or the dialer halted: nothing to follow. */
+  | { kind: 'over' }
+  /** `wanted()` turned false before the request went out: nothing was sent and the row is the caller's to record. */
+  | { kind: 'unwanted' };
+
+/**
+ * Originate the customer of a claimed row: wait for an originate slot, mark the row sent (awaited, so a crash
+ * after it never dials the number again), keep the claim order (send-order.ts), send, and deal with an
+ * originate Asterisk refused. `wanted` (e.g. "the operator of a callback is still on the line") is checked
+ * with the other reasons not to send, right before the mark and again right before the request.
+ */
+export async function originateCustomer(
+  core: DialerCore,
+  task: TaskRow,
+  row: AttemptRow,
+  call: CallEntry,
+  wanted: () => boolean = () => true,
+): Promise<CustomerOriginate> {
   const { ari, config } = core;
   const session = core.registry.create(call.channelId, { rowId: row.id, taskId: task.id });
   const ev = LegEvidence.follow(session);
   const ringSec = config.dialing.ringTimeoutSeconds;
-  const prefix = task.dialPrefix || config.dialing.defaultDialPrefix;
+  // The settings' default prefix (module form), read now so a change applies to the next call.
+  const prefix = task.dialPrefix || (core.settings ? (await core.settings.current()).defaultDialPrefix : config.dialing.defaultDialPrefix);
   const endpoint = config.dialing.originateEndpoint.replaceAll('{prefix}', prefix).replaceAll('{number}', row.phone);
+  const over = (): CustomerOriginate => ({ kind: 'over' });
 
   // Marked sent only once a connection is free for it, right before it goes out (see slots.ts).
   await core.originateSlots.acquire();
-  if (!core.alive()) return core.originateSlots.release(); // halted: a crash sends and writes nothing
+  if (!core.alive()) return core.originateSlots.release(), over(); // halted: a crash sends and writes nothing
   const place = sendOrderOf(core).take();
   let answered: Promise<'answered' | 'timeout' | 'gone'>;
   let sent: Promise<AriResult<AriChannel>>;
@@ -36,10 +66,11 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
     const sendable = () => !core.draining() && core.connected() && !session.ended;
     let marked: boolean;
+    const go = wanted();
     try {
       // Written, and the write awaited, before the request goes out: after a crash the row is known as maybe
       // rung. Then wait for the calls claimed before this one to be sent (see send-order.ts).
-      marked = sendable() && (await markOriginateSent(core.db, row.id, core.nowSec(), core.owner()));
+      marked = go && sendable() && (await markOriginateSent(core.db, row.id, core.nowSec(), core.owner()));
       await place.turn;
     } catch (err) {
       core.originateSlots.release();
@@ -47,7 +78,8 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
     }
     // The write took a moment in which the dialer may have been halted, stopped or disconnected, or the session
     // ended by a reconciliation: look again before sending.
-    if (!core.alive()) return core.originateSlots.release(); // a crash right after the write: the row stays maybe rung
+    if (!core.alive()) return core.originateSlots.release(), over(); // a crash right after the write: the row stays maybe rung
+    if (!go || (marked && !wanted())) return unwanted();
     if (!marked || !sendable()) {
       core.originateSlots.release();
       place.leave();
@@ -55,7 +87,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       // Never sent: stopping, disconnected, the task was paused, or the row was closed / removed / taken over
       // meanwhile (signal-close, re-POST, a peer node).
       await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
-      return;
+      return over();
     }
     // The ring guard starts now, not before the wait for a slot (the evidence listener above is older).
     answered = waitAnswered(session, ringSec * 1000 + RING_GUARD_MS);
@@ -77,6 +109,12 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
   } finally {
     place.leave(); // the request is on its way (or will never be): the next call may send
   }
+  function unwanted(): CustomerOriginate {
+    core.originateSlots.release();
+    place.leave();
+    session.end({ by: 'local' });
+    return { kind: 'unwanted' };
+  }
   const r = await sent;
   if (r.ok || r.error === 'gone' || r.status > 0) call.originateAnsweredAt = performance.now();
   if (r.ok) core.refusals.forget(row.id);
@@ -90,7 +128,7 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
       if (core.alive()) await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
       core.log.warn({ rowId: row.id, status: r.status, message: r.message }, 'Asterisk did not dial (not ready); number put back');
       core.asteriskNotReady();
-      return;
+      return over();
     }
     if (!ev.sawDial && !ev.answered && session.ended === undefined) {
       // Asterisk answered with an error, or the answer was lost: the call may or may not exist.
@@ -108,11 +146,11 @@ export async function runCall(core: DialerCore, task: TaskRow, row: AttemptRow, 
           { state: RowState.FAILED_ORIGINATE, cause: `originate failed: ${r.status} ${r.message}`.slice(0, 200) },
           r.status === 0,
         );
-        return;
+        return over();
       }
     }
   }
-  await followCustomer(core, task, row, call, session, ev, answered);
+  return { kind: 'ringing', session, ev, answered };
 }
 
 /** Rounds of 500 "Allocation failed" (each after a resynchronisation) before a number is closed as FAIL_ROUTE. */
@@ -152,20 +190,25 @@ export async function followCustomer(
   }
 
   await trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER' });
-  // The linkedid of a call we originate is the id we gave its first channel (Asterisk 22; a channel's linkedid is
-  // the uniqueid of the call's oldest channel): no request, and no null when the customer hangs up at once.
-  // The log call id ([C-…], what an admin greps Asterisk's log for) exists on the channel that ran the outbound
-  // dialplan: the ";2" half of our Local channel. With another technology (no ";2"), our own channel's.
-  let callid = await core.ari.getVariable(`${session.channelId};2`, 'CHANNEL(callid)');
-  if (!callid.ok || !callid.value) callid = await core.ari.getVariable(session.channelId, 'CHANNEL(callid)');
-  const ids = {
-    linkedId: session.channelId,
-    verboseCallId: callid.ok && callid.value ? callid.value : null,
-  };
+  const ids = await callIdsOf(core, session);
   if (ids.linkedId || ids.verboseCallId) await trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, ...ids });
+  if (task.amd && (await screenAnswered(core, task, row, session, ev, { speak: speakWith(core) })) === 'done') return;
 
   if (task.innerNumType === 'polling') await pollingFlow(core, task, row, call, session, ev, ids);
   else await agentFlow(core, row, call, session, ev);
+}
+
+/**
+ * The ids an admin finds the call by. The linkedid of a call we originate is the id we gave its first channel
+ * (Asterisk 22; a channel's linkedid is the uniqueid of the call's oldest channel): no request, and no null when
+ * the customer hangs up at once. The log call id ([C-…], what an admin greps Asterisk's log for) exists on the
+ * channel that ran the outbound dialplan: the ";2" half of our Local channel. With another technology (no ";2"),
+ * our own channel's.
+ */
+export async function callIdsOf(core: DialerCore, session: CallSession): Promise<{ linkedId: string | null; verboseCallId: string | null }> {
+  let callid = await core.ari.getVariable(`${session.channelId};2`, 'CHANNEL(callid)');
+  if (!callid.ok || !callid.value) callid = await core.ari.getVariable(session.channelId, 'CHANNEL(callid)');
+  return { linkedId: session.channelId, verboseCallId: callid.ok && callid.value ? callid.value : null };
 }
 
 async function pollingFlow(

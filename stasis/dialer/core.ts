@@ -2,10 +2,11 @@ import type { Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import type { DialerControl } from '../../src/ports.js';
+import type { DialerControl, SettingsReader } from '../../src/ports.js';
 import type { Owner } from '../../src/services/attempts/index.js';
 import type { AriPort } from '../ari/port.js';
 import type { SessionRegistry } from '../session/call-session.js';
+import type { PromptTts } from '../survey/prompts.js';
 import type { RunSurvey } from '../survey/types.js';
 import type { AgentAvailability } from './agents.js';
 import type { CallBook } from './book.js';
@@ -19,6 +20,10 @@ export interface DialerDeps {
   ari: AriPort;
   clock: Clock;
   runSurvey: RunSurvey;
+  /** Module-form settings read at call time (callback alert text); absent = environment defaults. */
+  settings?: SettingsReader;
+  /** Voices the callback alert; absent or not configured = a beep stands in for it. */
+  tts?: PromptTts;
   /** True when ARI is the built-in simulator (reported in status()). */
   simulator: boolean;
 }

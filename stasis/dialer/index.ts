@@ -52,6 +52,8 @@ export function createDialer(deps: DialerDeps): Dialer {
     ari,
     clock,
     runSurvey: deps.runSurvey,
+    settings: deps.settings,
+    tts: deps.tts,
     registry,
     book,
     agents,

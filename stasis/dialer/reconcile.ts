@@ -3,6 +3,7 @@ import { claimedOpenAttempts, endCall, getAttempt, getTask, lingeringCalls, rele
 import type { AriChannel } from '../ari/port.js';
 import type { CallEntry } from './book.js';
 import { followCustomer } from './call-flow.js';
+import { isCallbackTask, operatorChannelId } from './callback-flow.js';
 import { digitsOf, type DialerCore } from './core.js';
 import { LegEvidence, hangupAndWait, waitAnswered } from './customer-leg.js';
 import { finish, track } from './record.js';
@@ -10,8 +11,9 @@ import { finish, track } from './record.js';
 /**
  * Reconciliation, at start-up and after every ARI reconnect: make the database and Asterisk agree.
  * - a claimed row whose originate was never sent (no originatedAt) → ready again (it was never an attempt);
- * - a row whose channel is still alive → adopted: still ringing → followed like any call; already answered
- *   (a survey or bridge we can no longer drive) → hung up and recorded from the evidence;
+ * - a row whose channel is still alive → adopted: still ringing → followed like any call (a callback's customer:
+ *   hung up, its operator is gone); already answered (a survey or bridge we can no longer drive) → hung up and
+ *   recorded from the evidence;
  * - a row whose channel is gone → a terminal result from the evidence; it is never dialed again as such;
  * - calls we were following whose channel vanished while we were disconnected → ended, and so recorded.
  * Returns false when Asterisk could not be asked (the caller retries).
@@ -46,6 +48,13 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
   for (const row of await claimedOpenAttempts(core.db, core.owner().node)) {
     if (core.book.has(row.id)) continue;
     if (row.originatedAt === null || !row.callFile) {
+      // A callback rings its operator before the customer's originate is marked sent: that leg may still ring
+      // (outside our app, so the sweep below could no longer prove it ours once the row forgets its channel id).
+      const operator = row.callFile ? alive.get(operatorChannelId(row.callFile)) : undefined;
+      if (operator) {
+        core.log.info({ rowId: row.id, channelId: operator.id }, 'reconcile: hanging up the operator of a callback never dialed');
+        void core.ari.hangup(operator.id);
+      }
       await releaseAttempt(core.db, row.id, core.nowSec(), core.owner());
       core.log.info({ rowId: row.id }, 'reconcile: originate never sent, number is ready again');
       continue;
@@ -82,16 +91,15 @@ export async function reconcile(core: DialerCore): Promise<boolean> {
 /**
  * A live channel we follow no more is ours to hang up only when provably so: it sits in OUR Stasis app (our
  * utility channel; Asterisk shows the app in the channel's dialplan location), or its id is the exact channel id
- * one of our rows recorded before dialing (a customer leg, or its "-agent" leg, e.g. ringing or in a queue,
- * outside Stasis). The ";2" half of a Local channel goes with its ";1".
+ * one of our rows recorded before dialing (a customer leg, its "-agent" leg or the "op-" operator leg of a
+ * callback, e.g. ringing or in a queue, outside Stasis). The ";2" half of a Local channel goes with its ";1".
  */
 async function provablyOurs(core: DialerCore, ch: AriChannel): Promise<boolean> {
   if (ch.id.includes(';')) return false;
   if (ch.dialplan?.app_name === 'Stasis' && (ch.dialplan.app_data ?? '').split(',')[0] === core.ari.app) return true;
-  const m = /^dlr-(\d+)-\d+-[a-z0-9]+(-agent)?$/.exec(ch.id);
-  if (!m) return false;
-  const customerId = m[2] ? ch.id.slice(0, -m[2].length) : ch.id;
-  return (await getAttempt(core.db, Number(m[1])))?.callFile === customerId;
+  const m = /^(op-)?(dlr-(\d+)-\d+-[a-z0-9]+)(-agent)?$/.exec(ch.id);
+  if (!m || (m[1] && m[4])) return false;
+  return (await getAttempt(core.db, Number(m[3])))?.callFile === m[2];
 }
 
 /** What a row in flight whose call can no longer be followed is closed with, from what it recorded. */
@@ -120,7 +128,9 @@ async function adopt(core: DialerCore, row: AttemptRow, channelState: string): P
   core.log.info({ rowId: row.id, channelState }, 'reconcile: adopting a live call');
 
   const flow = async () => {
-    if (channelState !== 'Up' && task) {
+    // A callback's customer still ringing is not followed: its operator's leg is gone with the restart (hung up
+    // below), so nobody would be there when the customer answers. Hung up and recorded like an answered call.
+    if (channelState !== 'Up' && task && !isCallbackTask(task)) {
       await followCustomer(core, task, row, call, session, ev, waitAnswered(session, (core.config.dialing.ringTimeoutSeconds + 30) * 1000));
       return;
     }

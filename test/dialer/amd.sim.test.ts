@@ -77,7 +77,7 @@ describe('answering-machine detection (simulator, real ari-client)', () => {
   });
 
   it('records FAIL / MACHINE when the machine hangs up before the message is over', async () => {
-    s.sim.world.setCustomer('79100000039', { kind: 'answer', hangupAfterMs: 3000, talk: [{ afterAnswerMs: 300, durationMs: 2500 }] });
+    s.sim.world.setCustomer('79100000039', { kind: 'answer', hangupAfterMs: 6000, talk: [{ afterAnswerMs: 300, durationMs: 2500, framesAfter: true }] });
     const file = join(s.dir, 'amd-long.wav');
     writeFileSync(file, pcmToWav(Buffer.alloc(16_000 * 20))); // 20 s
     const { task } = await addTask(s.db, { innerNumType: 'polling', innerNum: '1', dialPrefix: '0', amd: 'message', amdMessageFile: file }, ['79100000039']);
