@@ -3,6 +3,8 @@
  * HTTP API together. `npm start` runs this file. Everything else receives its dependencies.
  */
 import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { openDb } from '../src/db/client.js';
@@ -11,6 +13,9 @@ import { createApp } from '../src/api/app.js';
 import { startHttpServer } from '../src/api/server.js';
 import { createFfmpegConverter } from '../src/media/ffmpeg.js';
 import { createTts } from '../src/tts/index.js';
+import { createSettingsReader } from '../src/services/settings/index.js';
+import { createYandexRecognizer } from '../src/stt/index.js';
+import { createCrmClient } from '../src/crm/index.js';
 import { connectAri } from './ari/ari-client-port.js';
 import { createDialer } from './dialer/index.js';
 import { createInbound } from './inbound/index.js';
@@ -46,6 +51,7 @@ async function main() {
       seed: config.sim.seed,
       username: config.ari.username,
       password: config.ari.password,
+      spoolDir: join(config.dataDir, 'sim-spool'),
     }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e;
       const asterisk = config.sim.port === 8088 ? " (most likely by Asterisk's own HTTP server)" : '';
@@ -61,13 +67,25 @@ async function main() {
   }
 
   const clock = createClock(config.dialing.timeScale);
-  const tts = createTts(config.tts, config.dataDir, log);
+  // The module-form settings (database over environment), read at use time by TTS, recognition, the CRM client
+  // and (once connected) the dialer and the survey; the API writes through the same object.
+  const settings = createSettingsReader(db, config, log);
+  const converter = createFfmpegConverter({ ffmpegPath: config.media.ffmpegPath, log });
+  const tts = createTts(config.tts, config.dataDir, log, { settings, converter });
+  const recognizer = createYandexRecognizer({ url: config.stt.yandexUrl, settings, converter, tmpDir: join(config.dataDir, 'stt'), log });
+  const crm = createCrmClient({ settings, log });
   const ari = await connectAri({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, log });
-  const runSurvey = createSurveyRunner({ db, log, clock, tts });
+  // With the built-in simulator, its recordings are files under the data dir (there is no Asterisk spool).
+  const recordingsDir = stopSimulator ? join(config.dataDir, 'sim-spool', 'recording') : config.dialing.recordingsDir;
+  // Asterisk writes ARI recordings there but does not create the folder (a record request is then a 500).
+  await mkdir(recordingsDir, { recursive: true }).catch((err: Error) =>
+    log.warn({ recordingsDir, err: err.message }, 'could not create the recordings folder; playback_record will not record until it exists'),
+  );
+  const runSurvey = createSurveyRunner({ db, log, clock, tts, recognizer, crm, settings, recordingsDir });
   // Inbound polls (Stasis(app,inbound,exten)); the dialer gets a port that does not show it those callers.
   const inbound = createInbound({ db, log, ari, clock, runSurvey, internalContext: config.dialing.internalContext });
-  const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, simulator: Boolean(stopSimulator) });
-  const app = createApp({ config, db, log, dialer, audio: createFfmpegConverter({ ffmpegPath: config.media.ffmpegPath, log }), prompts: tts.preparer });
+  const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, settings, tts, simulator: Boolean(stopSimulator) });
+  const app = createApp({ config, db, log, dialer, audio: converter, prompts: tts.preparer, settings, crm });
   const server = await startHttpServer(app, config, log);
   inbound.start();
   await dialer.start();
