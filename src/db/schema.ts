@@ -32,6 +32,8 @@ export const tasks = sqliteTable(
     amdMessageFile: text('amdMessageFile').notNull().default(''),
     /** Retry rules per outcome (JSON text, '' = none: maxAttempt / tryInterval apply to every FAIL*). */
     retryRules: text('retryRules').notNull().default(''),
+    /** Webhook for this task's call results and state changes ('' = only the global one, if any). */
+    callbackUrl: text('callbackUrl').notNull().default(''),
     changeTime: real('changeTime').notNull().default(0),
   },
   (t) => [index('tasks_crmId').on(t.crmId), index('tasks_state').on(t.state)],
@@ -257,3 +259,38 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   changeTime: real('changeTime').notNull(),
 });
+
+/**
+ * Webhook deliveries, written in the same transaction as the result or state change they report, so a crash loses
+ * none; delivered at least once (idempotencyKey lets the receiver drop repeats), retried with backoff.
+ */
+export const webhookOutbox = sqliteTable(
+  'webhook_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    url: text('url').notNull(),
+    event: text('event').notNull(),
+    body: text('body').notNull(),
+    idempotencyKey: text('idempotencyKey').notNull(),
+    createdAt: real('createdAt').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: real('nextAttemptAt').notNull(),
+    deliveredAt: real('deliveredAt'),
+    lastError: text('lastError'),
+  },
+  (t) => [uniqueIndex('webhook_outbox_key').on(t.idempotencyKey, t.url), index('webhook_outbox_due').on(t.nextAttemptAt).where(sql`deliveredAt IS NULL`)],
+);
+
+/** Do-not-call numbers: taskId 0 = every task. Checked right before each originate. */
+export const dnc = sqliteTable(
+  'dnc',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('taskId').notNull().default(0),
+    phoneId: text('phoneId').notNull(),
+    phone: text('phone').notNull(),
+    reason: text('reason').notNull().default(''),
+    addedAt: real('addedAt').notNull(),
+  },
+  (t) => [uniqueIndex('dnc_task_phone').on(t.taskId, t.phoneId), index('dnc_phone').on(t.phoneId)],
+);

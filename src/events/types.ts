@@ -1,0 +1,19 @@
+/**
+ * What happens live, as the dialer tells it: the cockpit's event stream (SSE), metrics and anything else that
+ * watches calls subscribe to these. Webhooks do NOT rely on them (an in-memory event is lost on a crash): they are
+ * written to the outbox in the same transaction as the result they report.
+ */
+export type LiveEvent =
+  | { type: 'call.started'; taskId: number; rowId: number; phone: string; channelId: string }
+  | { type: 'call.answered'; taskId: number; rowId: number; phone: string; channelId: string }
+  | { type: 'call.ended'; taskId: number; rowId: number; phone: string; result: string; outDialState: string | null }
+  | { type: 'task.state'; taskId: number; state: number }
+  | { type: 'agent.state'; target: string; free: number }
+  | { type: 'ari.connection'; state: 'connected' | 'disconnected' };
+
+/** Where the dialer publishes live events. Never throws and never blocks a call. */
+export interface EventSink {
+  publish(event: LiveEvent): void;
+}
+
+export const noEvents: EventSink = { publish: () => {} };
