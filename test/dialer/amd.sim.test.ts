@@ -85,3 +85,32 @@ describe('answering-machine detection (simulator, real ari-client)', () => {
     expect((await rowsOf(s.db, task.id))[0]).toMatchObject({ result: 'FAIL', outDialState: 'MACHINE' });
   });
 });
+
+describe('answering-machine message by text-to-speech', () => {
+  it('voices the task\'s amdMessage and leaves it on the machine', async () => {
+    const t = await simSuite();
+    try {
+      const file = join(t.dir, 'spoken.wav');
+      writeFileSync(file, pcmToWav(Buffer.alloc(16_000))); // 1 s
+      const spoken: string[] = [];
+      const { connectAri } = await import('../../stasis/ari/ari-client-port.js');
+      const { createDialer } = await import('../../stasis/dialer/index.js');
+      const { createClock } = await import('../../src/clock.js');
+      const ari = await connectAri({ url: t.sim.url, username: t.sim.username, password: t.sim.password, app: t.config.ari.app, log: t.log });
+      const tts = { configured: true, synthesize: async (text: string) => (spoken.push(text), { ok: true as const, wavPath: file, cached: true }) };
+      const d = createDialer({ config: t.config, db: t.db, log: t.log, ari, clock: createClock(0.02), runSurvey: fakeSurvey(), tts, simulator: true });
+      await d.start();
+      try {
+        const { task } = await addTask(t.db, { innerNumType: 'polling', innerNum: '1', dialPrefix: '0', amd: 'message', amdMessage: 'Перезвоните нам' }, ['79100000049']);
+        await until(async () => (await taskOf(t.db, task.id)).state === 1, 20_000, 'task closed');
+        expect((await rowsOf(t.db, task.id)).map((r) => [r.result, r.outDialState])).toEqual([['SUCCESS_MACHINE_MESSAGE', 'MACHINE']]);
+        expect(spoken).toEqual(['Перезвоните нам']);
+      } finally {
+        await d.stop();
+        await ari.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
