@@ -11,7 +11,7 @@ const skipPostgres = postgresSkipReason();
 if (skipPostgres) process.stderr.write(`${skipPostgres}\n`);
 
 /** The suites that run on both databases: everything that stores or reads tasks, rows and results. */
-const ON_BOTH = ['test/api/**/*.test.ts', 'test/dialer/**/*.test.ts', 'test/survey/**/*.test.ts', 'test/inbound/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/nodes/**/*.test.ts', 'test/settings/**/*.test.ts', 'test/crm/**/*.test.ts'];
+const ON_BOTH = ['test/api/**/*.test.ts', 'test/dialer/**/*.test.ts', 'test/survey/**/*.test.ts', 'test/inbound/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/nodes/**/*.test.ts', 'test/settings/**/*.test.ts', 'test/crm/**/*.test.ts', 'test/webhooks/**/*.test.ts'];
 /** Suites that need several nodes on one shared server: PostgreSQL only. */
 const POSTGRES_ONLY = ['test/nodes/**/*.pg.test.ts'];
 

@@ -116,6 +116,12 @@ const EnvSchema = z.object({
   /** What send_crm speaks; `<result>` is replaced by the CRM's `data`. */
   CRM_RESPONSE_TEMPLATE: z.string().max(1000).default(''),
 
+  // --- Webhooks (defaults of the settings webhookUrl / webhookSecret) ---------------------------
+  /** Global webhook: every task's call results and state changes are POSTed here; unset = none. */
+  WEBHOOK_URL: optionalString.pipe(z.string().url().regex(/^https?:\/\//, 'an http:// or https:// URL').optional()),
+  /** HMAC-SHA256 key signing every webhook (global and per task); unset = unsigned. */
+  WEBHOOK_SECRET: z.string().max(500).default(''),
+
   // --- Built-in simulator (used when ARI_URL is not set) --------------------------------------
   /** Unset = any free port: on the PBX host Asterisk's own ARI/HTTP server already has 8088. */
   SIM_PORT: z.preprocess((v) => (v === '' ? undefined : v), int(0, 65535).optional()),
@@ -182,6 +188,7 @@ function toConfig(e: z.infer<typeof EnvSchema>) {
     },
     stt: { yandexFolderId: e.YANDEX_FOLDER_ID, yandexUrl: e.YANDEX_STT_URL },
     crm: { url: e.CRM_URL, login: e.CRM_LOGIN, password: e.CRM_PASSWORD, responseTemplate: e.CRM_RESPONSE_TEMPLATE },
+    webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET },
     sim: { port: e.SIM_PORT, timeScale: e.SIM_TIME_SCALE, seed: e.SIM_SEED },
   });
 }

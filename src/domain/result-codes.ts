@@ -15,11 +15,16 @@ export const ResultCode = {
   SUCCESS_EXTERNAL_SIGNAL: 'SUCCESS_EXTERNAL_SIGNAL',
   /** Callback mode (v1.35): the operator hung up before the customer answered. */
   FAIL_USER_H_BEFORE_CLIENT_ANSWER: 'FAIL_USER_H_BEFORE_CLIENT_ANSWER',
+  /** Ours: the number is on the do-not-call list (global or the task's); never dialed, never retried. */
+  FAIL_DNC: 'FAIL_DNC',
 } as const;
 export type ResultCode = (typeof ResultCode)[keyof typeof ResultCode];
 
 export const isSuccess = (r: string) => r.startsWith('SUCCESS');
 export const isFailure = (r: string) => r.startsWith('FAIL');
+
+/** The row's `cause` when it was closed because its number is on the do-not-call list. */
+export const DNC_CAUSE = 'do-not-call list';
 
 /** Task states as the API exposes them. */
 export const TaskState = { OPEN: 0, CLOSED: 1, PAUSED: 2 } as const;
@@ -38,4 +43,5 @@ export const RowState = {
   FAILED_ORIGINATE: 'failedOriginate',
   ALL_USER_BUSY: 'allUserBusy',
   USER_CANCEL_CALLBACK: 'UserCancelCallback', // callback mode: the operator did not confirm the alert with key 1
+  DNC: 'Dnc', // on the do-not-call list when it was about to be dialed: closed FAIL_DNC, never dialed
 } as const;

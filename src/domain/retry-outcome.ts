@@ -28,8 +28,9 @@ export type RuleOutcome = (typeof RULE_OUTCOMES)[number];
 /**
  * `invalid`: the number does not exist or has no route (FAIL_ROUTE, cause 1/22/28); no rule can make it retried.
  * `signalled`: closed by task-signal-close; never retried.
+ * `suppressed`: the number is on the do-not-call list (FAIL_DNC); never dialed, never retried, whatever the rules.
  */
-export type RetryOutcome = RuleOutcome | 'invalid' | 'signalled';
+export type RetryOutcome = RuleOutcome | 'invalid' | 'signalled' | 'suppressed';
 
 export interface FinishedAttempt {
   result: string;
@@ -51,6 +52,7 @@ const BY_RESULT: Partial<Record<string, RetryOutcome>> = {
   [ResultCode.FAIL_CLIENT_H_BEFORE_ANSWER]: 'hungUpBeforeAgent',
   [ResultCode.FAIL_PROVIDER]: 'provider',
   [ResultCode.SUCCESS_EXTERNAL_SIGNAL]: 'signalled',
+  [ResultCode.FAIL_DNC]: 'suppressed',
 };
 
 const BY_DIAL_STATE: Partial<Record<string, RuleOutcome>> = {
@@ -156,13 +158,15 @@ export type RetryPlan = { retry: false } | { retry: true; delaySec: number; max:
  */
 export function planRetry(attempt: FinishedAttempt, task: RetryTask, rules: RetryRules): RetryPlan {
   const byAttempts = (delaySec: number): RetryPlan => ({ retry: true, delaySec, max: task.maxAttempt, counts: 'all' });
+  // a do-not-call number is never called again, with or without rules, even with attemptUntilSignal
+  if (attempt.result === ResultCode.FAIL_DNC) return { retry: false };
   const hasRules = RULE_OUTCOMES.some((k) => rules[k]);
   if (!hasRules) {
     const wants = isFailure(attempt.result) || (task.attemptUntilSignal === 1 && attempt.result !== ResultCode.SUCCESS_EXTERNAL_SIGNAL);
     return wants ? byAttempts(task.tryInterval) : { retry: false };
   }
   const outcome = retryOutcome(attempt);
-  if (outcome === 'invalid' || outcome === 'signalled') return { retry: false };
+  if (outcome === 'invalid' || outcome === 'signalled' || outcome === 'suppressed') return { retry: false };
   // what is not a failure (SUCCESS…) is retried only until the CRM's signal, as in v1.35
   if (!isFailure(attempt.result) && task.attemptUntilSignal !== 1) return { retry: false };
   const rule = rules[outcome];

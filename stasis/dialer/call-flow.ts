@@ -1,5 +1,5 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { markOriginateSent, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import { markOriginateSentUnlessDnc, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
 import type { AriChannel, AriResult } from '../ari/port.js';
 import type { CallSession } from '../session/call-session.js';
 import { connectAgent } from './agent-connect.js';
@@ -66,11 +66,14 @@ export async function originateCustomer(
     // lost, so it is not sent now; the number is ready again once the dialer has resynchronised.
     const sendable = () => !core.draining() && core.connected() && !session.ended;
     let marked: boolean;
+    let mark: 'sent' | 'dnc' | 'refused' = 'refused';
     const go = wanted();
     try {
       // Written, and the write awaited, before the request goes out: after a crash the row is known as maybe
-      // rung. Then wait for the calls claimed before this one to be sent (see send-order.ts).
-      marked = go && sendable() && (await markOriginateSent(core.db, row.id, core.nowSec(), core.owner()));
+      // rung. The do-not-call list is checked in the same statement: a listed number is closed FAIL_DNC there.
+      // Then wait for the calls claimed before this one to be sent (see send-order.ts).
+      if (go && sendable()) mark = await markOriginateSentUnlessDnc(core.db, row.id, core.nowSec(), core.owner());
+      marked = mark === 'sent';
       await place.turn;
     } catch (err) {
       core.originateSlots.release();
@@ -79,6 +82,14 @@ export async function originateCustomer(
     // The write took a moment in which the dialer may have been halted, stopped or disconnected, or the session
     // ended by a reconciliation: look again before sending.
     if (!core.alive()) return core.originateSlots.release(), over(); // a crash right after the write: the row stays maybe rung
+    if (mark === 'dnc') {
+      // on the do-not-call list: already recorded (FAIL_DNC, never retried); nothing is sent
+      core.originateSlots.release();
+      place.leave();
+      session.end({ by: 'local' });
+      core.log.info({ rowId: row.id, taskId: task.id }, 'number on the do-not-call list: not dialed');
+      return over();
+    }
     if (!go || (marked && !wanted())) return unwanted();
     if (!marked || !sendable()) {
       core.originateSlots.release();

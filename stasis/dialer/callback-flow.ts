@@ -1,5 +1,5 @@
 import { ResultCode, RowState } from '../../src/domain/result-codes.js';
-import { releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
+import { closeIfDnc, releaseAttempt, type AttemptRow, type TaskRow } from '../../src/services/attempts/index.js';
 import type { CallSession } from '../session/call-session.js';
 import { createKeyBuffer } from '../survey/keys.js';
 import { createPromptResolver, type PromptTts } from '../survey/prompts.js';
@@ -53,6 +53,10 @@ const NO_TTS: PromptTts = { configured: false, synthesize: async () => ({ ok: fa
 export async function runCallback(core: DialerCore, task: TaskRow, row: AttemptRow, call: CallEntry): Promise<void> {
   const target = call.target;
   if (!target) throw new Error(`callback task ${task.id} has no extension to ring`);
+
+  // 0. A number on the do-not-call list is closed FAIL_DNC before anyone is rung (the customer's originate would
+  //    refuse it anyway, but only after the operator had answered for nothing).
+  if (await closeIfDnc(core.db, row.id, core.nowSec(), core.owner())) return;
 
   // 1. The operator first, showing the customer's number.
   const ring = await ringAgent(core, call, target, row.phone, undefined, operatorChannelId(call.channelId));

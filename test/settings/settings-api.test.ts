@@ -49,6 +49,9 @@ describe('GET /settings', () => {
       crmPassword: '',
       crmPasswordSet: true,
       crmResponseTemplate: '',
+      webhookUrl: '',
+      webhookSecret: '',
+      webhookSecretSet: false,
       overridden: [],
     });
     expect(r.text).not.toContain('env-secret-key');

@@ -22,7 +22,8 @@ export const settingsDocs: RouteDoc[] = [
     path: '/settings',
     summary:
       'Every setting (ours): defaultDialPrefix, ttsEngine, yandexFolderId, rhvoiceUrl, rhvoiceVoice, rhvoiceRate, callbackAlertText, ' +
-      'crmUrl, crmLogin, crmResponseTemplate, and the secrets yandexApiKey / crmPassword always "" with yandexApiKeySet / crmPasswordSet; ' +
+      'crmUrl, crmLogin, crmResponseTemplate, webhookUrl, and the secrets yandexApiKey / crmPassword / webhookSecret always "" with ' +
+      'yandexApiKeySet / crmPasswordSet / webhookSecretSet; ' +
       'overridden = the keys stored in the database (the others come from the environment)',
   },
   { method: 'patch', path: '/settings', summary: patchSummary, body: SettingsPatchBody },

@@ -89,6 +89,28 @@ const RetryRulesField = z.preprocess(
     .transform((rules) => retryRulesText(rules as RetryRules)),
 ).describe(`retry rules by outcome (${outcomeList}): {"<outcome>": {"delay": seconds, "max": attempts}}, or that as JSON text (what GET answers); "" or {} = none`);
 
+/**
+ * `callbackUrl`: this task's webhook (docs/webhooks.md), an http(s) URL; "" removes it (only the global one, if any,
+ * then gets the task's events). Trimmed.
+ */
+const CallbackUrlField = z
+  .string({ error: 'must be an http:// or https:// URL, or "" for none' })
+  .trim()
+  .max(2000, { error: 'must be at most 2000 characters' })
+  .refine(
+    (v) => {
+      if (v === '') return true;
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an http:// or https:// URL, or "" for none' },
+  )
+  .describe('this task\'s webhook: call.result and task.state events are POSTed here as well as to the global webhookUrl (docs/webhooks.md); "" = none');
+
 /** Task columns a client may set (POST and PUT). */
 export const TaskFields = z.object({
   crmId: keep(textField(200)).transform((v) => (v === undefined ? undefined : v.trim())),
@@ -112,6 +134,7 @@ export const TaskFields = z.object({
   amdMessage: keep(textField(1000)).describe('with amd "message": the text spoken (TTS) to a machine after its greeting'),
   amdMessageFile: keep(textField(1000)).describe('with amd "message": an uploaded audio file (its path, as POST /audio answers), played instead of amdMessage'),
   retryRules: keep(RetryRulesField),
+  callbackUrl: keep(CallbackUrlField),
 });
 
 export const TaskPostBody = TaskFields.extend({

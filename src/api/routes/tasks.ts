@@ -30,6 +30,7 @@ const badId = (raw: string) => `Task id "${raw}" must be a positive integer`;
 function savedEcho(row: TaskRow, sent: Parameters<typeof v1TaskEcho>[1]) {
   const echo: Partial<ReturnType<typeof v1TaskEcho>> = v1TaskEcho(row, sent);
   for (const k of OWN_TASK_FIELDS) delete echo[k];
+  delete (echo as Record<string, unknown>).callbackUrl;
   return echo;
 }
 

@@ -1,7 +1,8 @@
 import type { Queries } from '../../db/client.js';
-import { RowState, isSuccess, ResultCode } from '../../domain/result-codes.js';
+import { DNC_CAUSE, RowState, isSuccess, ResultCode } from '../../domain/result-codes.js';
+import { enqueueCallResults, enqueueTaskState, webhookTargets } from '../../webhooks/outbox.js';
 import { planRetry, readRetryRules, retryOutcome, type RetryPlan } from '../../domain/retry-outcome.js';
-import { getTask, openAttemptCount, type AttemptRow } from './queries.js';
+import { getTask, openAttemptCount, type AttemptRow, type TaskRow } from './queries.js';
 
 /**
  * Write side of the dialer's storage. Every UPDATE of an attempt is guarded by `closeTime = 0`: a closed row
@@ -71,6 +72,46 @@ export async function markOriginateSent(db: Queries, rowId: number, nowSec: numb
     [nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
   );
   return changed === 1;
+}
+
+/** The row's number is on the do-not-call list, global (taskId 0) or its task's. */
+const ON_DNC = 'EXISTS (SELECT 1 FROM dnc WHERE dnc.phoneId = task_results.phoneId AND dnc.taskId IN (0, task_results.taskId))';
+
+/**
+ * markOriginateSent with the do-not-call check in the same statement: 'sent' = marked, the originate may go out;
+ * 'dnc' = the number is on the list (global or the task's, however recently added): the row was closed FAIL_DNC
+ * (state Dnc, cause "do-not-call list", never retried, a call.result webhook queued) in one transaction and nothing
+ * may be sent; 'refused' = as markOriginateSent's false (nothing written, the caller releases the row).
+ */
+export async function markOriginateSentUnlessDnc(db: Queries, rowId: number, nowSec: number, owner?: Owner): Promise<'sent' | 'dnc' | 'refused'> {
+  const f = owned(owner);
+  const ready = `id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL${f.sql}`;
+  const marked = await db.run(
+    `UPDATE task_results SET originatedAt = ? WHERE ${ready}
+        AND (SELECT state FROM tasks WHERE tasks.id = task_results.taskId) = 0 AND NOT ${ON_DNC}`,
+    [nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
+  );
+  if (marked === 1) return 'sent';
+  return (await closeIfDnc(db, rowId, nowSec, owner)) ? 'dnc' : 'refused';
+}
+
+/**
+ * A claimed row whose number is on the do-not-call list (global or its task's) is closed FAIL_DNC, its webhook
+ * queued in the same transaction; true when that happened. Used before any leg of a call is rung (callback mode
+ * rings the operator before the customer's originate is marked).
+ */
+export function closeIfDnc(db: Queries, rowId: number, nowSec: number, owner?: Owner): Promise<boolean> {
+  const f = owned(owner);
+  const ready = `id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL${f.sql}`;
+  return db.tx(async (q) => {
+    const row = await q.get<AttemptRow>(
+      `UPDATE task_results SET result = ?, state = ?, cause = ?, changeTime = ?, closeTime = ? WHERE ${ready} AND ${ON_DNC} RETURNING *`,
+      [ResultCode.FAIL_DNC, RowState.DNC, DNC_CAUSE, nowSec, nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
+    );
+    if (!row) return false;
+    await enqueueCallResults(q, await getTask(q, row.taskId), [row], nowSec);
+    return true;
+  });
 }
 
 /**
@@ -154,6 +195,9 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
     );
     if (!row) return { closed: false, siblingsClosed: 0 };
     const task = await getTask(q, row.taskId);
+    // the webhook of this result commits with it (a crash loses neither)
+    const hooks = await webhookTargets(q, task);
+    await enqueueCallResults(q, task, [row], o.nowSec, hooks);
     if (!task) return { closed: true, siblingsClosed: 0 };
 
     const plan = planRetry({ result, outDialState: row.outDialState, hangupCause: row.hangupCause }, task, readRetryRules(task.retryRules));
@@ -179,9 +223,9 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
       return { closed: true, retryRowId, siblingsClosed: 0 };
     }
     if (isSuccess(result) && row.clientId) {
-      const siblingsClosed = await q.run(
+      const siblings = await q.all<AttemptRow>(
         `UPDATE task_results SET state = ?, result = ?, changeTime = ?, closeTime = ?
-          WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ?`,
+          WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ? RETURNING *`,
         [
           ResultCode.SUCCESS_ANOTHER_PHONE,
           ResultCode.SUCCESS_ANOTHER_PHONE,
@@ -193,7 +237,8 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
           rowId,
         ],
       );
-      return { closed: true, siblingsClosed };
+      await enqueueCallResults(q, task, siblings, o.nowSec, hooks);
+      return { closed: true, siblingsClosed: siblings.length };
     }
     return { closed: true, siblingsClosed: 0 };
   });
@@ -203,6 +248,9 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
 export function closeTaskIfDone(db: Queries, taskId: number, nowSec: number): Promise<boolean> {
   return db.tx(async (q) => {
     if ((await openAttemptCount(q, taskId)) > 0) return false;
-    return (await q.run(`UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0`, [nowSec, taskId])) === 1;
+    const task = await q.get<TaskRow>(`UPDATE tasks SET state = 1, changeTime = ? WHERE id = ? AND state = 0 RETURNING *`, [nowSec, taskId]);
+    if (!task) return false;
+    await enqueueTaskState(q, task, 0, 1, 'completed', nowSec);
+    return true;
   });
 }

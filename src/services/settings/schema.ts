@@ -17,12 +17,16 @@ export interface Settings extends CallSettings {
   rhvoiceRate: number;
   crmLogin: string;
   crmPassword: string;
+  /** Global webhook ('' = none): every task's call.result and task.state events are POSTed here. */
+  webhookUrl: string;
+  /** Signs every webhook, global and per task (HMAC-SHA256); '' = unsigned. */
+  webhookSecret: string;
 }
 
 export type SettingKey = keyof Settings;
 
 /** Never answered by the API: GET says only whether they are set (`<key>Set`). */
-export const SECRET_KEYS = ['yandexApiKey', 'crmPassword'] as const satisfies readonly SettingKey[];
+export const SECRET_KEYS = ['yandexApiKey', 'crmPassword', 'webhookSecret'] as const satisfies readonly SettingKey[];
 
 const httpUrl = z
   .string()
@@ -60,6 +64,8 @@ export const VALUE_SCHEMAS = {
   crmLogin: text(200).refine((v) => !v.includes(':'), { error: 'must not contain ":" (it separates login and password in Basic auth)' }),
   crmPassword: text(200),
   crmResponseTemplate: text(1000),
+  webhookUrl: httpUrl,
+  webhookSecret: text(500).refine((v) => !/\s/.test(v), { error: 'must not contain spaces' }),
 } satisfies Record<SettingKey, z.ZodType>;
 
 export const SETTING_KEYS = Object.keys(VALUE_SCHEMAS) as SettingKey[];
@@ -79,11 +85,24 @@ export function envDefaults(config: Config): Settings {
     crmLogin: config.crm.login,
     crmPassword: config.crm.password,
     crmResponseTemplate: config.crm.responseTemplate,
+    webhookUrl: config.webhook.url ?? '',
+    webhookSecret: config.webhook.secret,
   };
 }
 
 /** Texts stored exactly as sent (spaces may matter); other values are trimmed. */
 const KEPT_AS_SENT = new Set<SettingKey>(['callbackAlertText', 'crmResponseTemplate', 'crmPassword']);
+
+/**
+ * The environment's global webhook URL per database handle: the outbox rows are written inside the transactions of
+ * the result and state changes (src/webhooks/outbox.ts), which read the stored `webhookUrl` row there and need the
+ * environment's value for a key without a row. Registered by createSettingsReader, which every service builds.
+ */
+const envWebhookUrls = new WeakMap<object, string>();
+export const registerEnvWebhookUrl = (db: object, url: string) => void envWebhookUrls.set(db, url);
+export const envWebhookUrlOf = (db: object): string => envWebhookUrls.get(db) ?? '';
+/** A stored webhookUrl row as the settings reader takes it (undefined: not valid, the environment's value applies). */
+export const readStoredWebhookUrl = (value: string): string | undefined => (VALUE_SCHEMAS.webhookUrl.safeParse(value).success ? value : undefined);
 
 /** A PATCH body, validated: a value to store, or null = delete the row (back to the environment). */
 export type SettingsChange = Partial<Record<SettingKey, string | null>>;

@@ -3,10 +3,10 @@ import type { Queries } from '../../db/port.js';
 import type { Logger } from '../../logger.js';
 import type { SettingsReader } from '../../ports.js';
 import { fail, ok, type Outcome } from '../context.js';
-import { envDefaults, parseChange, readStored, SETTING_KEYS, type SettingKey, type Settings } from './schema.js';
+import { envDefaults, parseChange, readStored, registerEnvWebhookUrl, SETTING_KEYS, type SettingKey, type Settings } from './schema.js';
 
 /** What GET /settings answers: every setting, secrets blanked with a flag saying whether they are set. */
-export type SettingsView = Settings & { yandexApiKeySet: boolean; crmPasswordSet: boolean; overridden: SettingKey[] };
+export type SettingsView = Settings & { yandexApiKeySet: boolean; crmPasswordSet: boolean; webhookSecretSet: boolean; overridden: SettingKey[] };
 
 export interface SettingsStore extends SettingsReader {
   /** The effective settings (database over environment). Cached for `ttlMs`; never throws. */
@@ -38,6 +38,7 @@ export function createSettingsReader(db: Queries, config: Config, log: Logger, o
   const ttlMs = opts.ttlMs ?? 1000;
   const now = opts.now ?? (() => Date.now() / 1000);
   const defaults = envDefaults(config);
+  registerEnvWebhookUrl(db, defaults.webhookUrl);
   let cached: { at: number; settings: Settings } | undefined;
   let lastGood: Settings = defaults;
   let inFlight: { gen: number; promise: Promise<Settings> } | undefined;
@@ -95,8 +96,10 @@ export function createSettingsReader(db: Queries, config: Config, log: Logger, o
       ...settings,
       yandexApiKey: '',
       crmPassword: '',
+      webhookSecret: '',
       yandexApiKeySet: settings.yandexApiKey !== '',
       crmPasswordSet: settings.crmPassword !== '',
+      webhookSecretSet: settings.webhookSecret !== '',
       overridden,
     };
   }

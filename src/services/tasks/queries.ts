@@ -1,9 +1,10 @@
 import { dbVersion, fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import { RawJson } from '../../raw-json.js';
-import { POLLING_RESULT_FIELDS, RESULT_FIELDS, TASK_COLUMNS, type TaskRow } from '../results/columns.js';
+import { POLLING_RESULT_FIELDS, RESULT_FIELDS } from '../results/columns.js';
+import { enqueueTaskState } from '../../webhooks/outbox.js';
 import { jsonRowsById } from '../results/index.js';
 import { v1Task } from '../results/v1.js';
-import { TASK_ID, taskById } from './store.js';
+import { TASK_ID, TASK_SELECT, taskById, type StoredTask } from './store.js';
 
 /** GET /task: ordered by id; `offset` is a keyset (id > offset), not "skip N". Fields as strings (v1Task). */
 export async function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: number; limit?: number }): Promise<ReturnType<typeof v1Task>[]> {
@@ -12,12 +13,12 @@ export async function listTasks(ctx: ServiceCtx, q: { state?: number; offset?: n
   if (q.state !== undefined) (where.push('state = ?'), args.push(q.state));
   if (q.offset !== undefined) (where.push('id > ?'), args.push(q.offset));
   const sql =
-    `SELECT ${TASK_COLUMNS} FROM tasks` +
+    `SELECT ${TASK_SELECT} FROM tasks` +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
     ' ORDER BY id' +
     (q.limit !== undefined ? ' LIMIT ?' : '');
   if (q.limit !== undefined) args.push(q.limit);
-  return (await ctx.db.all<TaskRow>(sql, args)).map(v1Task);
+  return (await ctx.db.all<StoredTask>(sql, args)).map(v1Task);
 }
 
 /**
@@ -62,11 +63,20 @@ export async function getTask(ctx: ServiceCtx, id: number): Promise<Outcome<RawJ
   return ok(data);
 }
 
-/** DELETE /task/{id}: the task and all its rows; polling answers stay (CRM history). Idempotent. */
+/**
+ * DELETE /task/{id}: the task, all its rows and its own do-not-call numbers; polling answers stay (CRM history).
+ * Idempotent. A task.state webhook ("deleted") is queued in the same transaction.
+ */
 export async function deleteTask(ctx: ServiceCtx, id: number): Promise<{ deleted: boolean }> {
+  const now = ctx.now();
   const deleted = await ctx.db.tx(async (q) => {
+    const task = await taskById(q, id);
     await q.run(`DELETE FROM task_results WHERE taskId = ${TASK_ID}`, [id]);
-    return (await q.run('DELETE FROM tasks WHERE id = ?', [id])) > 0;
+    await q.run(`DELETE FROM dnc WHERE taskId = ${TASK_ID}`, [id]);
+    if (!task) return false;
+    await q.run('DELETE FROM tasks WHERE id = ?', [id]);
+    await enqueueTaskState(q, task, task.state, 'deleted', 'deleted', now);
+    return true;
   });
   if (deleted) ctx.log.info({ taskId: id }, 'task deleted');
   return { deleted };

@@ -26,6 +26,8 @@ export interface TaskFieldValues {
   amdMessageFile?: string;
   /** Canonical JSON text of the rules ('' = none), as tasks.schema.ts makes it. */
   retryRules?: string;
+  /** This task's webhook ('' = only the global one). */
+  callbackUrl?: string;
 }
 
 export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
@@ -46,7 +48,12 @@ export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
   'amdMessage',
   'amdMessageFile',
   'retryRules',
+  'callbackUrl',
 ];
+
+/** The task as the API answers it: the columns of results/columns.ts, then our webhook URL. */
+export type StoredTask = TaskRow & { callbackUrl: string };
+export const TASK_SELECT = `${TASK_COLUMNS}, callbackUrl`;
 
 /**
  * A task id compared with task_results.taskId or polling_results.taskId: those are 32-bit on PostgreSQL, and a
@@ -54,10 +61,10 @@ export const SETTABLE: readonly (keyof TaskFieldValues)[] = [
  */
 export const TASK_ID = 'CAST(? AS BIGINT)';
 
-export const taskById = (q: Queries, id: number) => q.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`, [id]);
+export const taskById = (q: Queries, id: number) => q.get<StoredTask>(`SELECT ${TASK_SELECT} FROM tasks WHERE id = ?`, [id]);
 
 export const taskByCrmId = (q: Queries, crmId: string) =>
-  q.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE crmId = ? ORDER BY id LIMIT 1`, [crmId]);
+  q.get<StoredTask>(`SELECT ${TASK_SELECT} FROM tasks WHERE crmId = ? ORDER BY id LIMIT 1`, [crmId]);
 
 export async function insertTask(q: Queries, fields: TaskFieldValues, now: number): Promise<number> {
   const cols = SETTABLE.filter((k) => fields[k] !== undefined);

@@ -1,7 +1,8 @@
 import { fail, ok, type Outcome, type ServiceCtx } from '../context.js';
 import type { TaskRow } from '../results/columns.js';
 import { amdFileWarnings, checkAmdMessage, setsAmd, trimAmdFile } from './call-features.js';
-import { taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
+import { enqueueTaskState } from '../../webhooks/outbox.js';
+import { taskByCrmId, taskById, updateTask, type StoredTask, type TaskFieldValues } from './store.js';
 import { checkInnerNum, checkPollingTarget, SaveRefused } from './upsert.js';
 
 /**
@@ -19,7 +20,7 @@ export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: T
   if (!fields.crmId && urlId === null) return fail('Task id in the URL must be a positive integer', { error: 'TaskNotFound' });
 
   const now = ctx.now();
-  let changed: TaskRow | undefined;
+  let changed: StoredTask | undefined;
   try {
     changed = await ctx.db.tx(async (q) => {
       const task = fields.crmId ? await taskByCrmId(q, fields.crmId) : await taskById(q, urlId!);
@@ -31,7 +32,10 @@ export async function changeTask(ctx: ServiceCtx, urlId: number | null, input: T
       const amdErr = setsAmd(fields) ? checkAmdMessage(task, fields) : null;
       if (amdErr) throw new SaveRefused(amdErr);
       await updateTask(q, task.id, fields, now);
-      return taskById(q, task.id);
+      const after = (await taskById(q, task.id))!;
+      // paused / resumed / closed: the task.state webhook commits with the change
+      await enqueueTaskState(q, after, task.state, after.state, 'api', now);
+      return after;
     });
   } catch (e) {
     if (e instanceof SaveRefused) return fail(e.message);

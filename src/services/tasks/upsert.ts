@@ -4,7 +4,8 @@ import type { TaskRow } from '../results/columns.js';
 import { amdFileWarnings, checkAmdMessage, setsAmd, trimAmdFile } from './call-features.js';
 import { mergeNumbers, type MergeStats } from './merge.js';
 import { InvalidNumberList, newNumberListCheck, numberListMessages, parsedNumbers, type NumberItemInput } from './numbers.js';
-import { insertTask, taskByCrmId, taskById, updateTask, type TaskFieldValues } from './store.js';
+import { enqueueTaskState } from '../../webhooks/outbox.js';
+import { insertTask, taskByCrmId, taskById, updateTask, type StoredTask, type TaskFieldValues } from './store.js';
 
 export interface TaskUpsertInput extends TaskFieldValues {
   id?: number;
@@ -54,7 +55,7 @@ export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promi
   if (fields.crmId === '') delete fields.crmId;
 
   const now = ctx.now();
-  let saved: { row: TaskRow; stats: MergeStats | null };
+  let saved: { row: StoredTask; stats: MergeStats | null };
   try {
     saved = await ctx.db.tx(async (q) => {
       // Saves of one crmId one after another, as on SQLite (one writer): two at once must not both create it.
@@ -75,7 +76,10 @@ export async function upsertTask(ctx: ServiceCtx, input: TaskUpsertInput): Promi
       // an invalid number makes parsedNumbers throw InvalidNumberList at the end of the list: all rolled back
       const stats = items ? await mergeNumbers(q, taskId, parsedNumbers(items, ctx.config.timezone, check), now) : null;
       // read back inside the transaction: on PostgreSQL another node could change it right after the commit
-      return { row: (await taskById(q, taskId))!, stats };
+      const row = (await taskById(q, taskId))!;
+      // a re-POST that pauses, resumes or closes an existing task: its task.state webhook commits with it
+      if (existing) await enqueueTaskState(q, row, existing.state, row.state, 'api', now);
+      return { row, stats };
     });
   } catch (e) {
     if (e instanceof InvalidNumberList) return fail(numberListMessages(e.check));
