@@ -14,8 +14,12 @@ import { startHttpServer } from '../src/api/server.js';
 import { createFfmpegConverter } from '../src/media/ffmpeg.js';
 import { createTts } from '../src/tts/index.js';
 import { createSettingsReader } from '../src/services/settings/index.js';
+import { startWebhookDelivery } from '../src/webhooks/index.js';
 import { createYandexRecognizer } from '../src/stt/index.js';
 import { createCrmClient } from '../src/crm/index.js';
+import { EventBus } from '../src/events/bus.js';
+import { startTaskProgress } from '../src/events/progress.js';
+import { createMetrics } from '../src/metrics/index.js';
 import { connectAri } from './ari/ari-client-port.js';
 import { createDialer } from './dialer/index.js';
 import { createInbound } from './inbound/index.js';
@@ -70,6 +74,8 @@ async function main() {
   // The module-form settings (database over environment), read at use time by TTS, recognition, the CRM client
   // and (once connected) the dialer and the survey; the API writes through the same object.
   const settings = createSettingsReader(db, config, log);
+  // Webhooks queued in the outbox (with each result / task state change) are delivered from here, at least once.
+  const webhooks = startWebhookDelivery({ db, log, settings, timeScale: config.dialing.timeScale });
   const converter = createFfmpegConverter({ ffmpegPath: config.media.ffmpegPath, log });
   const tts = createTts(config.tts, config.dataDir, log, { settings, converter });
   const recognizer = createYandexRecognizer({ url: config.stt.yandexUrl, settings, converter, tmpDir: join(config.dataDir, 'stt'), log });
@@ -84,8 +90,12 @@ async function main() {
   const runSurvey = createSurveyRunner({ db, log, clock, tts, recognizer, crm, settings, recordingsDir });
   // Inbound polls (Stasis(app,inbound,exten)); the dialer gets a port that does not show it those callers.
   const inbound = createInbound({ db, log, ari, clock, runSurvey, internalContext: config.dialing.internalContext });
-  const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, settings, tts, simulator: Boolean(stopSimulator) });
-  const app = createApp({ config, db, log, dialer, audio: converter, prompts: tts.preparer, settings, crm });
+  // The live events: the dialer publishes, the API streams them (GET /events), metrics and task progress listen.
+  const events = new EventBus();
+  const progress = startTaskProgress({ db, bus: events, log });
+  const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, settings, tts, simulator: Boolean(stopSimulator), events });
+  const metrics = createMetrics({ bus: events, status: () => dialer.status() });
+  const app = createApp({ config, db, log, dialer, audio: converter, prompts: tts.preparer, settings, crm, events, metrics });
   const server = await startHttpServer(app, config, log);
   inbound.start();
   await dialer.start();
@@ -97,6 +107,9 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'stopping: no new calls; draining calls in flight');
     await Promise.all([dialer.stop(), inbound.stop(clock.scaled(config.dialing.shutdownDeadlineSeconds * 1000))]);
+    await webhooks.stop();
+    progress.stop();
+    metrics.stop();
     await server.close();
     await ari.close();
     await stopSimulator?.();

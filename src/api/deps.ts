@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/index.js';
 import type { AudioConverter, DialerControl, PromptPreparer } from '../ports.js';
 import type { CrmClientWithTarget } from '../crm/index.js';
 import type { SettingsStore } from '../services/settings/index.js';
@@ -26,6 +28,12 @@ export interface ApiDeps {
   /** Milliseconds clock for sessions and login throttling; tests may inject. */
   nowMs?: () => number;
   version?: string;
+  /** The live event bus GET /events streams from; default: an empty one of the app's own. */
+  events?: EventBus;
+  /** Heartbeat interval of the event stream (tests); default 15 s. */
+  sseHeartbeatMs?: number;
+  /** Prometheus metrics: GET /metrics and HTTP latency; absent = no /metrics route. */
+  metrics?: Metrics;
 }
 
 export const BASE = '/pbxcore/api/module-dialer/v1';
@@ -45,4 +53,10 @@ export interface RouteDoc {
   body?: z.ZodType;
   query?: z.ZodType;
   multipart?: boolean;
+  /** The path is not under the v1 base (e.g. /metrics). */
+  absolute?: boolean;
+  /** Request headers the route reads. */
+  headers?: Array<{ name: string; description: string }>;
+  /** A 200 answer that is not the JSON envelope. */
+  response?: { contentType: string; description: string };
 }

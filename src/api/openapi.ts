@@ -16,7 +16,7 @@ export function buildOpenApi(docs: readonly RouteDoc[], version: string) {
   };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of docs) {
-    const path = d.path.startsWith('/admin-cabinet') || d.path === '/health' || d.path === '/test' ? d.path : BASE + d.path;
+    const path = d.absolute || d.path.startsWith('/admin-cabinet') || d.path === '/health' || d.path === '/test' ? d.path : BASE + d.path;
     const params = [...d.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -27,11 +27,15 @@ export function buildOpenApi(docs: readonly RouteDoc[], version: string) {
       const js = z.toJSONSchema(d.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(js.properties ?? {})) params.push({ name, in: 'query', required: false, schema } as never);
     }
+    for (const h of d.headers ?? []) params.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } } as never);
+    const ok = d.response
+      ? { description: d.response.description, content: { [d.response.contentType]: { schema: { type: 'string' } } } }
+      : { description: 'Envelope; result:false with messages for logical errors', content: { 'application/json': { schema: envelope } } };
     const op: Record<string, unknown> = {
       summary: d.summary,
       parameters: params.length ? params : undefined,
       responses: {
-        '200': { description: 'Envelope; result:false with messages for logical errors', content: { 'application/json': { schema: envelope } } },
+        '200': ok,
         '401': { description: 'Not authenticated (not loopback, no session cookie, no Bearer token)' },
       },
     };

@@ -6,8 +6,15 @@
 export type LiveEvent =
   | { type: 'call.started'; taskId: number; rowId: number; phone: string; channelId: string }
   | { type: 'call.answered'; taskId: number; rowId: number; phone: string; channelId: string }
+  /** result '' = the call left this node without a result of its own (put back in the queue, or taken over). */
   | { type: 'call.ended'; taskId: number; rowId: number; phone: string; result: string; outDialState: string | null }
   | { type: 'task.state'; taskId: number; state: number }
+  /**
+   * A task's rows counted from the database after its calls started or ended (coalesced, see progress.ts):
+   * waiting = open rows not dialed yet (scheduled retries included), inCall = rows in call on any node,
+   * done = attempts closed, answered = closed attempts whose customer answered, results = closed attempts by result.
+   */
+  | { type: 'task.progress'; taskId: number; waiting: number; inCall: number; done: number; answered: number; results: Record<string, number> }
   | { type: 'agent.state'; target: string; free: number }
   | { type: 'ari.connection'; state: 'connected' | 'disconnected' };
 

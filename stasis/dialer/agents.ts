@@ -1,3 +1,4 @@
+import type { EventSink } from '../../src/events/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { AriPort } from '../ari/port.js';
 
@@ -19,6 +20,8 @@ export interface AgentOptions {
   agentDevice: string; // e.g. "PJSIP/{exten}"
   utilityEndpoint: string;
   onChange: () => void;
+  /** agent.state is published here whenever a target's free count changes. */
+  events?: EventSink;
 }
 
 export type AgentRead = { status: 'ok'; free: number } | { status: 'gone' } | { status: 'failed' };
@@ -101,7 +104,15 @@ export class AgentAvailability {
   async reread(target: string): Promise<void> {
     const started = this.versionOf(target);
     const v = await this.readNow(target);
-    if (v !== undefined && started === this.versionOf(target)) this.free.set(target, v);
+    if (v !== undefined && started === this.versionOf(target)) this.setFree(target, v);
+  }
+
+  /** Store a target's free count; answers whether it changed (and then announces it). */
+  private setFree(target: string, v: number): boolean {
+    if (this.free.get(target) === v) return false;
+    this.free.set(target, v);
+    this.o.events?.publish({ type: 'agent.state', target, free: v });
+    return true;
   }
 
   forgetUtilityChannel(): void {
@@ -112,11 +123,7 @@ export class AgentAvailability {
     const exten = this.deviceToExten.get(name);
     if (exten !== undefined) {
       this.versions.set(exten, this.versionOf(exten) + 1);
-      const v = state === 'NOT_INUSE' ? 1 : 0;
-      if (this.free.get(exten) !== v) {
-        this.free.set(exten, v);
-        this.o.onChange();
-      }
+      if (this.setFree(exten, state === 'NOT_INUSE' ? 1 : 0)) this.o.onChange();
     }
     // Any device may be a queue member: re-read queues once per burst of events.
     if (!this.queueRefreshQueued && [...this.watched].some((t) => this.isQueue(t))) {
@@ -165,10 +172,7 @@ export class AgentAvailability {
       .then((v) => {
         // An extension's state from a newer event wins over a read that was answered before it.
         if (started !== this.versionOf(target)) return v;
-        if (v !== undefined && this.free.get(target) !== v) {
-          this.free.set(target, v);
-          this.o.onChange();
-        }
+        if (v !== undefined && this.setFree(target, v)) this.o.onChange();
         return v;
       })
       .finally(() => this.reading.delete(target));

@@ -1,6 +1,8 @@
 import type { Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
+import type { CallEvents } from '../../src/events/call-events.js';
+import type { EventSink } from '../../src/events/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { DialerControl, SettingsReader } from '../../src/ports.js';
 import type { Owner } from '../../src/services/attempts/index.js';
@@ -26,6 +28,8 @@ export interface DialerDeps {
   tts?: PromptTts;
   /** True when ARI is the built-in simulator (reported in status()). */
   simulator: boolean;
+  /** Where calls, tasks, agents and the ARI connection are announced live (the cockpit, metrics); default none. */
+  events?: EventSink;
 }
 
 export interface Dialer extends DialerControl {
@@ -40,7 +44,10 @@ export interface Dialer extends DialerControl {
 }
 
 /** What the parts of the dialer share: its dependencies plus the shared call state. */
-export interface DialerCore extends Omit<DialerDeps, 'simulator'> {
+export interface DialerCore extends Omit<DialerDeps, 'simulator' | 'events'> {
+  events: EventSink;
+  /** The live events of calls in flight (call.started / answered / ended). */
+  calls: CallEvents;
   registry: SessionRegistry;
   book: CallBook;
   agents: AgentAvailability;

@@ -1,3 +1,5 @@
+import { CallEvents } from '../../src/events/call-events.js';
+import { noEvents } from '../../src/events/types.js';
 import type { DialerStatus } from '../../src/ports.js';
 import { endLease } from '../../src/services/nodes/index.js';
 import type { AriPort } from '../ari/port.js';
@@ -31,8 +33,16 @@ export function createDialer(deps: DialerDeps): Dialer {
   let safetyTimer: NodeJS.Timeout | undefined;
   const offs: (() => void)[] = [];
 
-  // After halt() nothing may reach Asterisk any more (a crashed process sends nothing).
-  const ari = haltable(deps.ari, () => halted);
+  const events = deps.events ?? noEvents;
+  const calls = new CallEvents(events, deps.db);
+  // After halt() nothing may reach Asterisk any more (a crashed process sends nothing). Every originate that
+  // goes out is seen here: a booked customer leg's is the call's start.
+  const ari = announced(haltable(deps.ari, () => halted), calls, () => halted);
+  /** The one place `connected` changes, so ari.connection is announced on every change and only then. */
+  const setConnected = (v: boolean) => {
+    if (v !== connected) events.publish({ type: 'ari.connection', state: v ? 'connected' : 'disconnected' });
+    connected = v;
+  };
   const book = new CallBook();
   const registry = new SessionRegistry(ari, clock, log);
   let scheduler: Scheduler;
@@ -43,6 +53,7 @@ export function createDialer(deps: DialerDeps): Dialer {
     agentDevice: config.dialing.agentDevice,
     utilityEndpoint: config.dialing.utilityEndpoint,
     onChange: () => scheduler.kick(),
+    events,
   });
   const targets = new Set(config.node.targets);
   const core: DialerCore = {
@@ -51,6 +62,8 @@ export function createDialer(deps: DialerDeps): Dialer {
     log,
     ari,
     clock,
+    events,
+    calls,
     runSurvey: deps.runSurvey,
     settings: deps.settings,
     tts: deps.tts,
@@ -164,18 +177,19 @@ export function createDialer(deps: DialerDeps): Dialer {
         ari.onEvent((e) => {
           if (halted) return;
           registry.dispatch(e);
+          if (e.type === 'StasisStart') calls.entered(e.channel.id);
           if (e.type === 'DeviceStateChanged') agents.onDeviceState(e.device_state.name, e.device_state.state);
         }),
         ari.onConnection((s) => {
           if (halted) return;
           portReported = true;
-          connected = s === 'connected';
+          setConnected(s === 'connected');
           if (connected) void resync();
           else scheduler.enabled = false;
         }),
       );
       const probe = await ari.listChannels();
-      connected = probe.ok;
+      setConnected(probe.ok);
       if (connected) await resync();
       else log.warn('ARI not reachable yet; dialing starts when it connects');
       const tick = config.dialing.safetyTickSeconds * 1000;
@@ -188,7 +202,7 @@ export function createDialer(deps: DialerDeps): Dialer {
             .listChannels()
             .then((p) => {
               if (p.ok && !connected && !portReported && !halted && !draining) {
-                connected = true;
+                setConnected(true);
                 log.info('ARI reachable now; resynchronising');
                 void resync();
               }
@@ -233,6 +247,20 @@ const TASKS_CHANNEL = 'autodialer_tasks';
 
 /** Real milliseconds without originates after Asterisk said it is not ready, before asking it again. */
 const NOT_READY_PAUSE_MS = 1000;
+
+/** The port, with every originate that really goes out announced before it is sent. */
+function announced(ari: AriPort, calls: CallEvents, halted: () => boolean): AriPort {
+  return new Proxy(ari, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'originate' || typeof v !== 'function') return v;
+      return (p: Parameters<AriPort['originate']>[0]) => {
+        if (!halted() && p.channelId) calls.originating(p.channelId);
+        return (v as AriPort['originate']).call(target, p);
+      };
+    },
+  });
+}
 
 function haltable(ari: AriPort, halted: () => boolean): AriPort {
   const dead = Promise.resolve({ ok: false as const, error: 'failed' as const, status: 0, message: 'dialer halted' });

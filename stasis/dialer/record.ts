@@ -16,6 +16,7 @@ export async function trail(core: DialerCore, rowId: number, f: TrailFields): Pr
 export async function finish(core: DialerCore, rowId: number, result: string, f: TrailFields, noRetry = false): Promise<void> {
   if (!core.alive()) return;
   const out = await finishAttempt(core.db, rowId, result, f, { nowSec: core.nowSec(), retryAt: core.retryAt, noRetry, owner: core.owner() });
+  if (out.closed) core.calls.finished(rowId, result, f.outDialState);
   core.log.debug({ rowId, result, ...f, ...out }, out.closed ? 'attempt recorded' : 'attempt not ours any more (closed or taken over): nothing recorded');
 }
 
@@ -51,6 +52,7 @@ export function track(core: DialerCore, call: CallEntry, flow: Promise<void>, wh
       // its channels are gone: every node may count one call less (before our own book does, so never too few)
       if (core.alive()) await endCall(core.db, call.rowId, core.owner()).catch((err: unknown) => core.log.error({ err, rowId: call.rowId }, 'could not mark the call ended'));
       core.book.remove(call);
+      core.calls.left(call.rowId);
       if (call.target) core.agents.ownCallChanged(call.target);
       core.kick();
     });

@@ -130,7 +130,10 @@ export class Scheduler {
     const target = needsAgent ? digitsOf(task.innerNum) : undefined;
 
     if (core.book.inFlight(task.id) === 0 && (await openAttemptCount(core.db, task.id)) === 0) {
-      if (await closeTaskIfDone(core.db, task.id, core.nowSec())) core.log.info({ taskId: task.id }, 'task has no open numbers: closed');
+      if (await closeTaskIfDone(core.db, task.id, core.nowSec())) {
+        core.log.info({ taskId: task.id }, 'task has no open numbers: closed');
+        core.events.publish({ type: 'task.state', taskId: task.id, state: TaskState.CLOSED });
+      }
       return 0;
     }
     if (needsAgent && !target) return 0; // an exten task without an extension never dials (as the original)
@@ -200,6 +203,7 @@ export class Scheduler {
     const { core } = this;
     const call: CallEntry = { rowId: row.id, taskId: task.id, clientId: row.clientId, target, channelId: row.callFile, bridged: false };
     core.book.add(call);
+    core.calls.booked({ taskId: task.id, rowId: row.id, phone: row.phone, channelId: call.channelId });
     track(core, call, runCall(core, task, row, call), 'call flow');
   }
 }

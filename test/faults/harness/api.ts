@@ -21,6 +21,13 @@ export async function apiUnderTest(env: Record<string, string> = {}, nowMs?: () 
     return readResponse(await app.request(path, { method, body, headers }, from));
   }
 
+  /** Only the status, the body left unread (an event stream never ends). */
+  async function status(method: string, path: string, headers: Record<string, string> = {}, from = LOCAL): Promise<number> {
+    const res = await app.request(path, { method, headers }, from);
+    await res.body?.cancel();
+    return res.status;
+  }
+
   /** Row counts + a checksum of every table, and the files under the data dir (names + sizes). */
   async function snapshot(): Promise<string> {
     const h = createHash('sha256');
@@ -48,5 +55,5 @@ export async function apiUnderTest(env: Record<string, string> = {}, nowMs?: () 
     return h.digest('hex');
   }
 
-  return { ...e, app, send, snapshot };
+  return { ...e, app, send, status, snapshot };
 }
