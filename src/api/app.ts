@@ -11,6 +11,10 @@ import { createSettingsReader } from '../services/settings/index.js';
 import { createCrmClient } from '../crm/index.js';
 import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
+import { EventBus } from '../events/bus.js';
+import { installCockpit } from '../web/routes.js';
+import { dncDocs, dncRoutes } from './routes/dnc.js';
+import { eventDocs, eventRoutes } from './routes/events.js';
 import { audioDocs, audioRoutes } from './routes/audio.js';
 import { clientDocs, clientRoutes } from './routes/clients.js';
 import { crmTestDocs, crmTestRoutes } from './routes/crm-test.js';
@@ -48,6 +52,9 @@ export function createApp(deps: ApiDeps): Hono {
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - start).toFixed(2) }, 'request');
   });
 
+  // HTTP latency by route pattern, 401s and 404s included (so before auth).
+  if (deps.metrics) app.use('*', deps.metrics.http);
+
   // Authentication before any body is read: an unauthenticated request never makes the server buffer one.
   installAuth(app, { config, log: deps.log, now: deps.nowMs });
 
@@ -76,13 +83,19 @@ export function createApp(deps: ApiDeps): Hono {
   uploadXlsRoutes(v1, deps);
   clientRoutes(v1, deps);
   inboundRoutes(v1, deps);
+  dncRoutes(v1, deps);
   // Settings written here are read by the calls through the same store, so a change applies to the next call.
   const settings = deps.settings ?? createSettingsReader(deps.db, config, deps.log);
   settingsRoutes(v1, settings);
   crmTestRoutes(v1, { settings, crm: deps.crm ?? createCrmClient({ settings, log: deps.log }), now: deps.now ?? (() => Date.now() / 1000) });
   // The 1C client probes GET /test to check its cookie (the original registered it without a handler).
   v1.get('/test', (c) => sendEnvelope(c, true, []));
+  // The live event stream: under the API's auth (loopback, session cookie — what a browser's EventSource sends —
+  // or a token).
+  eventRoutes(v1, { bus: deps.events ?? new EventBus(), heartbeatMs: deps.sseHeartbeatMs });
   app.route(BASE, v1);
+  // The operator's cockpit: a page and the summaries it reads (src/web), outside the v1 base.
+  installCockpit(app, { db: deps.db, log: deps.log });
 
   app.get('/health', async (c) => {
     let dbOk = true;
@@ -107,6 +120,16 @@ export function createApp(deps: ApiDeps): Hono {
     });
   });
 
+  // Prometheus text exposition, under the API's auth (it is not one of PUBLIC_PATHS): a local Prometheus needs
+  // nothing, a remote one sends `Authorization: Bearer <DIALER_API_TOKENS token>`.
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      const m = await metrics.scrape();
+      return c.body(m.body, 200, { 'content-type': m.contentType });
+    });
+  }
+
   const docs: RouteDoc[] = [
     ...taskDocs,
     ...resultDocs,
@@ -115,8 +138,13 @@ export function createApp(deps: ApiDeps): Hono {
     ...uploadXlsDocs,
     ...clientDocs,
     ...inboundDocs,
+    ...dncDocs,
     ...settingsDocs,
     ...crmTestDocs,
+    ...eventDocs,
+    ...(metrics
+      ? [{ method: 'get', path: '/metrics', absolute: true, summary: 'Prometheus metrics (text exposition format): calls in flight, originates, results by code, answer ratio, ARI state, event-loop lag, HTTP latency. docs/cockpit.md', response: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus exposition' } } satisfies RouteDoc]
+      : []),
     { method: 'get', path: '/test', summary: 'Connectivity/auth probe used by the 1C client' },
     { method: 'post', path: LOGIN_PATH, summary: 'MikoPBX admin login (form login, password); sets the session cookie' },
     { method: 'get', path: '/health', summary: 'Liveness: version, database, dialer status (simulator flag), memory in MB' },

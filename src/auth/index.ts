@@ -11,8 +11,11 @@ import { createLoginThrottle, createSessionStore, safeEqual } from './sessions.j
 export const SESSION_COOKIE = 'autodialer_session';
 export const LOGIN_PATH = '/admin-cabinet/session/start';
 const LOGIN_MAX_BYTES = 16 * 1024;
-/** Routes served without credentials: login itself, liveness and the API description. */
-export const PUBLIC_PATHS: readonly string[] = [LOGIN_PATH, '/health', '/openapi.json'];
+/**
+ * Routes served without credentials: login itself, liveness, the API description, and the cockpit's page shell and
+ * script (they hold no data; the page shows its login form when the data it reads answers 401).
+ */
+export const PUBLIC_PATHS: readonly string[] = [LOGIN_PATH, '/health', '/openapi.json', '/cockpit', '/cockpit/app.js'];
 
 /** Tokens a request presents: `Authorization: Bearer <token>` and `X-Auth-Token: <token>` ("Bearer " allowed there too). */
 export function presentedTokens(authorization: string | undefined, xAuthToken: string | undefined): string[] {
