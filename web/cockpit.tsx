@@ -5,25 +5,14 @@
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { CampaignSummary } from '../src/web/campaigns.js';
 
 const API = '/pbxcore/api/module-dialer/v1';
 const EVENTS = `${API}/events`;
 const LOGIN = '/admin-cabinet/session/start';
 
-interface Campaign {
-  id: number;
-  crmId: string;
-  name: string;
-  state: number;
-  innerNumType: string;
-  innerNum: string;
-  maxCountChannels: number;
-  waiting: number;
-  inCall: number;
-  done: number;
-  answered: number;
-  results: Record<string, number>;
-}
+/** What GET /cockpit/api/campaigns answers (the server's own type). */
+type Campaign = CampaignSummary;
 
 const STATE = ['dialing', 'closed', 'paused'];
 

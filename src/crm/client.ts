@@ -117,14 +117,15 @@ function failure(err: unknown, stop: AbortSignal, signal: AbortSignal | undefine
   return { ok: false, message: `the CRM at ${safeUrl(url)} is unreachable (${e.code ?? e.message})` };
 }
 
-/** The URL without credentials someone may have put in it. */
-function safeUrl(url: string): string {
+/** The URL without credentials someone may have put in it (for logs and answers); `fallback` when it is no URL. */
+export function urlWithoutCredentials(url: string, fallback = 'the configured URL'): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
     return u.toString();
   } catch {
-    return 'the configured URL';
+    return fallback;
   }
 }
+const safeUrl = (url: string) => urlWithoutCredentials(url);

@@ -41,6 +41,8 @@ export function pcmToWav(pcm: Buffer, f: WavFormat = ASTERISK_WAV): Buffer {
 export interface WavInfo extends WavFormat {
   audioFormat: number;
   dataBytes: number;
+  /** Where the samples start in the file. */
+  dataOffset: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface WavInfo extends WavFormat {
  */
 export function parseWav(buf: Buffer): WavInfo | undefined {
   if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') return undefined;
-  let fmt: Omit<WavInfo, 'dataBytes'> | undefined;
+  let fmt: Omit<WavInfo, 'dataBytes' | 'dataOffset'> | undefined;
   let off = 12;
   while (off + 8 <= buf.length) {
     const id = buf.toString('ascii', off, off + 4);
@@ -67,7 +69,7 @@ export function parseWav(buf: Buffer): WavInfo | undefined {
       // A streaming writer may leave the size unset (0 or 0xFFFFFFFF); trust the bytes actually present.
       const present = buf.length - body;
       const dataBytes = size === 0 || size === 0xffffffff ? present : Math.min(size, present);
-      return { ...fmt, dataBytes };
+      return { ...fmt, dataBytes, dataOffset: body };
     }
     off = body + size + (size % 2);
   }
@@ -85,3 +87,15 @@ export function isAsteriskWav(info: WavInfo | undefined): info is WavInfo {
     info.dataBytes > 0
   );
 }
+
+/** The PCM samples of a wav file and their format (RHVoice's answers, recordings sent to STT); undefined if not PCM. */
+export function wavPcm(buf: Buffer): { format: WavFormat; pcm: Buffer } | undefined {
+  const w = parseWav(buf);
+  if (!w || w.audioFormat !== 1) return undefined;
+  const { channels, sampleRate, bitsPerSample } = w;
+  return { format: { channels, sampleRate, bitsPerSample }, pcm: buf.subarray(w.dataOffset, w.dataOffset + w.dataBytes) };
+}
+
+/** 8 kHz mono signed 16-bit: what Asterisk plays and what SpeechKit STT takes as lpcm. */
+export const isAsteriskFormat = (f: WavFormat) =>
+  f.sampleRate === ASTERISK_WAV.sampleRate && f.channels === ASTERISK_WAV.channels && f.bitsPerSample === ASTERISK_WAV.bitsPerSample;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { Logger } from '../logger.js';
 import type { AudioConverter, RecognizeResult, SpeechRecognizer } from '../ports.js';
-import { isAsteriskFormat, wavPcm } from '../tts/wav-pcm.js';
+import { isAsteriskFormat, wavPcm } from '../media/wav.js';
 
 /** The settings recognition reads at use time (a subset of the settings service's Settings). */
 export interface SttSettings {

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { pcmToWav } from '../media/wav.js';
 import type { AudioConverter } from '../ports.js';
 import { latinToCyrillic } from './translit.js';
-import { isAsteriskFormat, wavPcm } from './wav-pcm.js';
+import { isAsteriskFormat, pcmToWav, wavPcm } from '../media/wav.js';
 
 /** Where and how RHVoice speaks (settings rhvoiceUrl, rhvoiceVoice, rhvoiceRate). */
 export interface RhvoiceTarget {

@@ -89,7 +89,7 @@ describe('wav header', () => {
   it('wraps raw PCM so the parser reads it back as Asterisk wav', () => {
     const wav = pcmToWav(Buffer.alloc(1601));
     expect(wav.length).toBe(44 + 1600);
-    expect(parseWav(wav)).toEqual({ audioFormat: 1, sampleRate: 8000, channels: 1, bitsPerSample: 16, dataBytes: 1600 });
+    expect(parseWav(wav)).toEqual({ audioFormat: 1, sampleRate: 8000, channels: 1, bitsPerSample: 16, dataBytes: 1600, dataOffset: 44 });
     expect(parseWav(Buffer.from('RIFF....WAVEjunk'))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { fillResponseTemplate, type CrmClientWithTarget } from '../../crm/index.js';
+import { fillResponseTemplate, urlWithoutCredentials, type CrmClientWithTarget } from '../../crm/index.js';
 import { fail, ok } from '../../services/context.js';
 import { VALUE_SCHEMAS, type SettingsStore } from '../../services/settings/index.js';
 import type { CrmRequest } from '../../ports.js';
@@ -65,22 +65,13 @@ export function crmTestRoutes(app: Hono, deps: { settings: SettingsStore; crm: C
     };
     const started = Date.now();
     const r = await deps.crm.sendTo(target, sample);
-    const url = withoutCredentials(target.crmUrl);
+    const url = urlWithoutCredentials(target.crmUrl, target.crmUrl);
     if (!r.ok) return sendOutcome(c, fail(`CRM check failed: ${r.message}`, { url, ms: Date.now() - started }));
     return sendOutcome(c, ok({ url, status: r.status, data: r.data, spoken: fillResponseTemplate(template, r.data), ms: Date.now() - started }));
   });
 }
 
-function withoutCredentials(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+
 
 /** JSON body, where an empty body (curl -X POST without -d) means "no overrides". A UTF-8 BOM is stripped. */
 async function readOptionalJson(req: Request): Promise<{ ok: true; value: unknown } | { ok: false }> {
