@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../sim/index.js';
 import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
 import { createCampaign, prng, readDb, waitCampaignDone } from './harness/campaign.js';
-import { freePort, ROOT, sleep, startFlags, startService, type RunningService } from './harness/service.js';
+import { freePort, sleep, startService, type RunningService } from './harness/service.js';
 
 /**
  * No webhook lost across a SIGKILL: the service (a real child process) runs a campaign on the simulator with a global
@@ -19,46 +18,6 @@ import { freePort, ROOT, sleep, startFlags, startService, type RunningService } 
 
 const SECRET = 'crash-test-secret';
 const TIME_SCALE = 0.02;
-
-/**
- * The service bundle that runs the webhook worker: `npm start`'s own once stasis/main.ts starts it; until then the
- * same stasis/main.ts plus the worker started next to it in the same process (so SIGKILL takes both down).
- */
-async function bundleWithWebhooks(): Promise<string[] | undefined> {
-  if (readFileSync(join(ROOT, 'stasis', 'main.ts'), 'utf8').includes('startWebhookDelivery')) return undefined;
-  const outfile = join(ROOT, 'dist', 'main-with-webhooks.test.mjs');
-  await build({
-    stdin: {
-      resolveDir: ROOT,
-      loader: 'ts',
-      contents: `
-        import './stasis/main.ts';
-        import { loadConfig } from './src/config.ts';
-        import { openDb } from './src/db/client.ts';
-        import { createLogger } from './src/logger.ts';
-        import { createSettingsReader } from './src/services/settings/index.ts';
-        import { startWebhookDelivery } from './src/webhooks/index.ts';
-        const config = loadConfig(process.env);
-        const log = createLogger(config.logLevel);
-        // main() migrates the database first; open it once that is done
-        let db;
-        for (let i = 0; !db; i++) {
-          await new Promise((r) => setTimeout(r, 300));
-          db = await openDb(config.databaseUrl).catch((err) => { if (i > 50) throw err; });
-        }
-        startWebhookDelivery({ db, log, settings: createSettingsReader(db, config, log), timeScale: config.dialing.timeScale });
-      `,
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return [...startFlags(), outfile];
-}
 
 describe('webhooks across SIGKILL', () => {
   it('every attempt with a result has its call.result delivered at least once, none lost', async () => {
@@ -74,7 +33,6 @@ describe('webhooks across SIGKILL', () => {
       timeScale: TIME_SCALE,
       httpPort: await freePort(),
       env: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
-      entry: await bundleWithWebhooks(),
     };
     const rnd = prng(11);
     let svc: RunningService | undefined;
