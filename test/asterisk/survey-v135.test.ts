@@ -6,7 +6,7 @@ import { startFakeRhvoice, type FakeRhvoice } from '../fakes/rhvoice.js';
 import { FAKE_FOLDER, FAKE_STT_KEY, startFakeStt, type FakeStt } from '../fakes/stt.js';
 import { sleep } from '../faults/harness/service.js';
 import { pbxService, type PbxService } from './dialer-harness.js';
-import { pbxSkipReason, startPbx } from './pbx.js';
+import { pbxSkipReason, startPbx, type Pbx } from './pbx.js';
 
 /**
  * The v1.35 survey actions on a real Asterisk 22, with RHVoice, SpeechKit STT and the CRM as local fakes:
@@ -20,11 +20,12 @@ describe.skipIf(pbxSkipReason())('v1.35 survey actions on a real Asterisk', () =
   let stt: FakeStt;
   let crm: FakeCrm;
   let recordings: string;
+  let pbx: Pbx | undefined;
   beforeAll(async () => {
     [rhvoice, stt, crm] = await Promise.all([startFakeRhvoice(), startFakeStt(), startFakeCrm()]);
     stt.text = 'улица Ленина пять';
     crm.body = { result: true, data: '42' };
-    const pbx = await startPbx();
+    pbx = await startPbx();
     recordings = join(pbx.dir, 'spool', 'recording');
     s = await pbxService(
       {
@@ -49,6 +50,7 @@ describe.skipIf(pbxSkipReason())('v1.35 survey actions on a real Asterisk', () =
   });
   afterAll(async () => {
     await s?.stop();
+    await pbx?.destroy(); // ours: pbxService leaves a PBX it was given running
     await Promise.all([rhvoice?.close(), stt?.close(), crm?.close()]);
   });
 
