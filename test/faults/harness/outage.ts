@@ -53,6 +53,11 @@ export async function runAsteriskOutage(o: OutageOptions): Promise<OutageReport>
       const downMs = Math.round(o.downMs[0] + rnd() * (o.downMs[1] - o.downMs[0]));
       await sleep(afterMs);
       const life = lives[lives.length - 1]!;
+      // An outage is only a test of reconciliation when calls are in flight. On a loaded machine the service
+      // can still be between reconnect and its next originate when the drawn moment comes (CI saw exactly that):
+      // wait, bounded, for a call of ours before pulling the plug.
+      const waitFrom = Date.now();
+      while (liveChannelsOfOurs(life.sim, true).length === 0 && Date.now() - waitFrom < 10_000) await sleep(20);
       const callsLost = liveChannelsOfOurs(life.sim, true).length;
       life.stoppedAt = Date.now();
       await life.sim.stop();
