@@ -1,41 +1,14 @@
 /**
- * The operator's cockpit in the browser (Preact): campaigns with live progress, pause / resume / close.
- * Live by push: the service's event stream says when calls start and end; the page then re-reads the summaries
- * (coalesced), so it never needs a reload and never polls on a timer while the stream is up.
+ * The operator's cockpit in the browser (Preact): a shell with a login form, a menu and a hash router; each
+ * view lives in web/views/. One event stream (web/live.ts) keeps every view current: no reloads, no polling.
  */
 import { render } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { CampaignSummary } from '../src/web/campaigns.js';
+import { useEffect, useState } from 'preact/hooks';
+import { setOnUnauthorized } from './api.js';
+import { connectLive, useLive } from './live.js';
+import { routes, type Route } from './routes.js';
 
-const API = '/pbxcore/api/module-dialer/v1';
-const EVENTS = `${API}/events`;
 const LOGIN = '/admin-cabinet/session/start';
-
-/** What GET /cockpit/api/campaigns answers (the server's own type). */
-type Campaign = CampaignSummary;
-
-const STATE = ['dialing', 'closed', 'paused'];
-
-/** Finish estimate from how fast rows got done over the last minute. */
-function useRates(campaigns: Campaign[]) {
-  const history = useRef(new Map<number, { t: number; done: number }[]>());
-  const now = Date.now();
-  for (const c of campaigns) {
-    const h = history.current.get(c.id) ?? [];
-    if (!h.length || h[h.length - 1]!.done !== c.done) h.push({ t: now, done: c.done });
-    while (h.length > 1 && now - h[0]!.t > 60_000) h.shift();
-    history.current.set(c.id, h);
-  }
-  return (c: Campaign): string => {
-    const h = history.current.get(c.id) ?? [];
-    if (c.state === 1 || c.waiting + c.inCall === 0) return '—';
-    if (h.length < 2) return '…';
-    const perSec = (h[h.length - 1]!.done - h[0]!.done) / Math.max(1, (h[h.length - 1]!.t - h[0]!.t) / 1000);
-    if (perSec <= 0) return '…';
-    const s = Math.round((c.waiting + c.inCall) / perSec);
-    return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
-  };
-}
 
 function Login({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState('');
@@ -59,101 +32,64 @@ function Login({ onDone }: { onDone: () => void }) {
   );
 }
 
-function Row({ c, eta, act }: { c: Campaign; eta: string; act: (id: number, state: number) => void }) {
-  const total = c.waiting + c.inCall + c.done || 1;
-  const codes = Object.entries(c.results).sort((a, b) => b[1] - a[1]);
+/** The route of a hash such as #/campaign/12 (the first route whose pattern matches; campaigns otherwise). */
+function match(hash: string): { route: Route; params: string[] } {
+  const path = hash.replace(/^#/, '') || '/';
+  for (const route of routes) {
+    const m = route.pattern.exec(path);
+    if (m) return { route, params: m.slice(1) };
+  }
+  return { route: routes[0]!, params: [] };
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+function Shell() {
+  const live = useLive();
+  const hash = useHash();
+  const { route, params } = match(hash);
+  const View = route.view;
   return (
-    <tr data-task={c.id} data-state={STATE[c.state]}>
-      <td>
-        <b>{c.name || `task ${c.id}`}</b>
-        <div class="codes">#{c.id} · {c.innerNumType} {c.innerNum} · {c.maxCountChannels} channels</div>
-      </td>
-      <td class="state">{STATE[c.state] ?? c.state}</td>
-      <td>
-        <div class="bar" title={`${c.done} done, ${c.inCall} in call, ${c.waiting} waiting`}>
-          <span class="done" style={{ width: `${(100 * c.done) / total}%` }} />
-          <span class="call" style={{ width: `${(100 * c.inCall) / total}%` }} />
-        </div>
-        <div class="codes">
-          <span class="waiting">{c.waiting}</span> waiting · <span class="in-call">{c.inCall}</span> in call · <span class="done-count">{c.done}</span> done
-        </div>
-      </td>
-      <td class="answer-rate">{c.done ? `${Math.round((100 * c.answered) / c.done)} %` : '—'}</td>
-      <td class="codes results">{codes.map(([k, v]) => `${k} ${v}`).join(' · ') || '—'}</td>
-      <td class="eta">{eta}</td>
-      <td>
-        {c.state === 0 && <button onClick={() => act(c.id, 2)}>Pause</button>}
-        {c.state === 2 && <button onClick={() => act(c.id, 0)}>Resume</button>}
-        {c.state !== 1 && <button onClick={() => act(c.id, 1)}>Close</button>}
-      </td>
-    </tr>
+    <>
+      <header>
+        <b>autodialer</b>
+        <nav>
+          {routes.filter((r) => r.menu).map((r) => (
+            <a href={r.href} class={r === route ? 'active' : ''}>{r.menu}</a>
+          ))}
+        </nav>
+        <span class="live" data-live={live.stream} data-ari={live.ari}>
+          {live.stream === 'live' ? '● live' : live.stream}
+          {live.ari === 'disconnected' && ' · Asterisk disconnected'}
+        </span>
+      </header>
+      <main>
+        <View params={params} />
+      </main>
+    </>
   );
 }
 
 function App() {
-  const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
-  const [needLogin, setNeedLogin] = useState(false);
-  const [live, setLive] = useState<'connecting' | 'live' | 'offline'>('connecting');
-  const [error, setError] = useState('');
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  const load = useCallback(async () => {
-    const r = await fetch('/cockpit/api/campaigns', { credentials: 'same-origin' });
-    if (r.status === 401) return setNeedLogin(true);
-    if (!r.ok) return setError(`could not read the campaigns (${r.status})`);
-    setNeedLogin(false);
-    setError('');
-    setCampaigns(((await r.json()) as { campaigns: Campaign[] }).campaigns);
-  }, []);
-  // Many events in a burst cost one read.
-  const soon = useCallback(() => {
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = undefined;
-      void load();
-    }, 150);
-  }, [load]);
-
-  useEffect(() => void load(), [load]);
+  const [auth, setAuth] = useState<'checking' | 'in' | 'login'>('checking');
   useEffect(() => {
-    if (needLogin || campaigns === null) return;
-    const es = new EventSource(EVENTS, { withCredentials: true });
-    es.onopen = () => setLive('live');
-    es.onerror = () => setLive(es.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    es.onmessage = soon;
-    for (const type of ['call.started', 'call.answered', 'call.ended', 'task.state', 'task.progress']) es.addEventListener(type, soon);
-    return () => es.close();
-  }, [needLogin, campaigns === null, soon]);
-
-  const eta = useRates(campaigns ?? []);
-  const act = async (id: number, state: number) => {
-    const r = await fetch(`${API}/task/${id}`, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }) });
-    const j = (await r.json().catch(() => ({}))) as { result?: boolean; messages?: unknown };
-    if (!j.result) setError(`could not change task ${id}: ${JSON.stringify(j.messages ?? r.status)}`);
-    void load();
-  };
-
-  if (needLogin) return <Login onDone={load} />;
-  return (
-    <>
-      <header>
-        <b>autodialer</b> cockpit <span class="live" data-live={live}>{live === 'live' ? '● live' : live}</span>
-      </header>
-      <main>
-        {error && <p class="err">{error}</p>}
-        {campaigns === null ? (
-          <p>Loading…</p>
-        ) : (
-          <table id="campaigns">
-            <thead>
-              <tr><th>campaign</th><th>state</th><th>progress</th><th>answered</th><th>results</th><th>finish in</th><th /></tr>
-            </thead>
-            <tbody>{campaigns.map((c) => <Row key={c.id} c={c} eta={eta(c)} act={act} />)}</tbody>
-          </table>
-        )}
-      </main>
-    </>
-  );
+    setOnUnauthorized(() => setAuth('login'));
+    void fetch('/cockpit/api/campaigns?limit=1', { credentials: 'same-origin' }).then((r) => setAuth(r.status === 401 ? 'login' : 'in'));
+  }, []);
+  useEffect(() => {
+    if (auth === 'in') connectLive();
+  }, [auth]);
+  if (auth === 'checking') return <p>Loading…</p>;
+  if (auth === 'login') return <Login onDone={() => setAuth('in')} />;
+  return <Shell />;
 }
 
 const root = document.getElementById('app')!;

@@ -1,4 +1,4 @@
-import type { LiveEvent } from './types.js';
+import type { CallPhase, LiveEvent } from './types.js';
 
 type CallStarted = Extract<LiveEvent, { type: 'call.started' }>;
 type TaskProgress = Extract<LiveEvent, { type: 'task.progress' }>;
@@ -7,6 +7,10 @@ export interface LiveCall extends Omit<CallStarted, 'type'> {
   /** ms since the epoch */
   startedAt: number;
   answeredAt?: number;
+  /** What the call is doing now (call.phase), 'ringing' until answered. */
+  phase: CallPhase;
+  /** The agent's extension / queue once phase is 'agent', when known. */
+  agent?: string;
 }
 
 /** What a client that has no events yet (or lost some) starts from: the current state the events changed. */
@@ -35,11 +39,22 @@ export class LiveState {
   apply(e: LiveEvent, at: number): void {
     switch (e.type) {
       case 'call.started':
-        this.calls.set(e.rowId, { taskId: e.taskId, rowId: e.rowId, phone: e.phone, channelId: e.channelId, startedAt: at });
+        this.calls.set(e.rowId, { taskId: e.taskId, rowId: e.rowId, phone: e.phone, channelId: e.channelId, startedAt: at, phase: 'ringing' });
         return;
       case 'call.answered': {
         const c = this.calls.get(e.rowId);
-        if (c) c.answeredAt = at;
+        if (c) {
+          c.answeredAt = at;
+          if (c.phase === 'ringing') c.phase = 'answered';
+        }
+        return;
+      }
+      case 'call.phase': {
+        const c = this.calls.get(e.rowId);
+        if (c) {
+          c.phase = e.phase;
+          if (e.agent !== undefined) c.agent = e.agent;
+        }
         return;
       }
       case 'call.ended':

@@ -3,9 +3,14 @@
  * watches calls subscribe to these. Webhooks do NOT rely on them (an in-memory event is lost on a crash): they are
  * written to the outbox in the same transaction as the result they report.
  */
+/** ringing: originate sent; answered: in our app, not yet in a survey or with an agent. */
+export type CallPhase = 'ringing' | 'answered' | 'survey' | 'agent';
+
 export type LiveEvent =
   | { type: 'call.started'; taskId: number; rowId: number; phone: string; channelId: string }
   | { type: 'call.answered'; taskId: number; rowId: number; phone: string; channelId: string }
+  /** What an answered call is doing now: the survey plays to the customer, or the customer is with an agent. */
+  | { type: 'call.phase'; taskId: number; rowId: number; phase: CallPhase; agent?: string }
   /** result '' = the call left this node without a result of its own (put back in the queue, or taken over). */
   | { type: 'call.ended'; taskId: number; rowId: number; phone: string; result: string; outDialState: string | null }
   | { type: 'task.state'; taskId: number; state: number }

@@ -5,6 +5,7 @@ export const COCKPIT_HTML = `<!doctype html>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:10px 16px;display:flex;gap:16px;align-items:center}
+header nav a{color:#cfd6e4;margin-right:12px;text-decoration:none}header nav a.active{color:#fff;font-weight:600}
 header .live{margin-left:auto;font-size:12px;opacity:.8}
 main{padding:16px;max-width:1200px}
 table{border-collapse:collapse;width:100%;background:#fff}

@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app.js';
 import { startHttpServer, type HttpServer } from '../../src/api/server.js';
 import { createClock } from '../../src/clock.js';
 import { EventBus } from '../../src/events/bus.js';
+import { startTaskProgress } from '../../src/events/progress.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { connectAri } from '../../stasis/ari/ari-client-port.js';
 import type { AriPort } from '../../stasis/ari/port.js';
@@ -32,6 +33,7 @@ describe.skipIf(browserSkipReason())('the cockpit in a browser', () => {
   let server: HttpServer;
   let browser: Browser;
   let page: Page;
+  let progress: { stop(): void };
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${server.url}/pbxcore/api/module-dialer/v1${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: 'Bearer tok-cockpit' } }).then((r) => r.json() as Promise<any>);
 
@@ -40,6 +42,7 @@ describe.skipIf(browserSkipReason())('the cockpit in a browser', () => {
     env = await freshEnv({ DIALER_TIME_SCALE: String(SCALE), DIALER_ADMIN_PASSWORD: 'pw-42', DIALER_API_TOKENS: 'tok-cockpit', DIALER_TRUSTED_PROXIES: '127.0.0.1', DIALER_SAFETY_TICK_SECONDS: '1' });
     sim = await startSimulator({ port: 0, timeScale: SCALE, seed: 3 });
     const events = new EventBus();
+    progress = startTaskProgress({ db: env.db, bus: events, log: env.log }); // as stasis/main.ts does
     ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: env.config.ari.app, log: env.log });
     dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(SCALE), runSurvey: fakeSurvey({ result: 'SUCCESS_POLLING' }, 4000), events, simulator: true });
     await dialer.start();
@@ -50,6 +53,7 @@ describe.skipIf(browserSkipReason())('the cockpit in a browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    progress?.stop();
     await dialer?.stop();
     await ari?.close();
     await server?.close();
