@@ -95,7 +95,7 @@ async function main() {
   const progress = startTaskProgress({ db, bus: events, log });
   const dialer = createDialer({ config, db, log, ari: inbound.hideFrom(ari), clock, runSurvey, settings, tts, simulator: Boolean(stopSimulator), events });
   const metrics = createMetrics({ bus: events, status: () => dialer.status() });
-  const app = createApp({ config, db, log, dialer, audio: converter, prompts: tts.preparer, settings, crm, events, metrics });
+  const app = createApp({ config, db, log, dialer, audio: converter, prompts: tts.preparer, speech: tts, settings, crm, events, metrics });
   const server = await startHttpServer(app, config, log);
   inbound.start();
   await dialer.start();

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { installAuth, LOGIN_PATH } from '../auth/index.js';
 import { projectRoot } from '../project-root.js';
-import { BASE, type ApiDeps, type RouteDoc } from './deps.js';
+import { BASE, serviceCtx, type ApiDeps, type RouteDoc } from './deps.js';
 import { coreError, NOT_FOUND, sendEnvelope } from './envelope.js';
 import { listNodes, type NodeRow } from '../services/nodes/index.js';
 import { createSettingsReader } from '../services/settings/index.js';
@@ -92,10 +92,11 @@ export function createApp(deps: ApiDeps): Hono {
   v1.get('/test', (c) => sendEnvelope(c, true, []));
   // The live event stream: under the API's auth (loopback, session cookie — what a browser's EventSource sends —
   // or a token).
-  eventRoutes(v1, { bus: deps.events ?? new EventBus(), heartbeatMs: deps.sseHeartbeatMs });
+  const bus = deps.events ?? new EventBus();
+  eventRoutes(v1, { bus, heartbeatMs: deps.sseHeartbeatMs });
   app.route(BASE, v1);
   // The operator's cockpit: a page and the summaries it reads (src/web), outside the v1 base.
-  installCockpit(app, { db: deps.db, log: deps.log });
+  installCockpit(app, { ctx: serviceCtx(deps), events: bus, speech: deps.speech });
 
   app.get('/health', async (c) => {
     let dbOk = true;

@@ -32,8 +32,15 @@ export interface ApiDeps {
   events?: EventBus;
   /** Heartbeat interval of the event stream (tests); default 15 s. */
   sseHeartbeatMs?: number;
+  /** Text-to-speech for the cockpit's preview (the engine the calls use); absent = the preview answers 503. */
+  speech?: SpeechPreview;
   /** Prometheus metrics: GET /metrics and HTTP latency; absent = no /metrics route. */
   metrics?: Metrics;
+}
+
+/** Voices a text as the survey would (src/tts createTts().synthesize): the wav file's path. */
+export interface SpeechPreview {
+  synthesize(text: string, lang: string): Promise<{ ok: true; wavPath: string } | { ok: false; message: string }>;
 }
 
 export const BASE = '/pbxcore/api/module-dialer/v1';

@@ -1,25 +1,37 @@
 import type { Hono } from 'hono';
-import type { Db } from '../db/client.js';
-import type { Logger } from '../logger.js';
+import type { SpeechPreview } from '../api/deps.js';
+import type { EventBus } from '../events/bus.js';
+import type { ServiceCtx } from '../services/context.js';
 import { cockpitScript } from './bundle.js';
-import { campaignSummaries } from './campaigns.js';
+import { cockpitDataRoutes } from './data-routes.js';
+import { cockpitFileRoutes } from './file-routes.js';
 import { COCKPIT_HTML } from './page.js';
 
+export interface CockpitDeps {
+  ctx: ServiceCtx;
+  /** The live event bus (the page reads it through GET /events; services here may publish to it). */
+  events: EventBus;
+  speech?: SpeechPreview;
+}
+
 /**
- * The operator's cockpit: the page (/cockpit), its script, and the summaries it reads (/cockpit/api/…, same auth
- * as the API: loopback free, else the session cookie of the login form or a token). Live updates come from the
- * event stream; the page re-reads the summaries when events say something changed.
+ * The operator's cockpit: the page (/cockpit), its script, and the endpoints only it reads (/cockpit/api/…,
+ * same auth as the API: loopback free, else the session cookie of the login form or a token). What the v1 API
+ * already does (tasks, pollings, audio, do-not-call list) the page does through the v1 API.
  */
-export function installCockpit(app: Hono, deps: { db: Db; log: Logger }): void {
+export function installCockpit(app: Hono, deps: CockpitDeps): void {
   app.get('/cockpit', (c) => c.html(COCKPIT_HTML));
   app.get('/cockpit/app.js', async (c) => {
     try {
       const js = await cockpitScript();
       return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
     } catch (err) {
-      deps.log.error({ err }, 'could not bundle the cockpit page');
+      deps.ctx.log.error({ err }, 'could not bundle the cockpit page');
       return c.text('the cockpit page could not be built; see the service log', 500);
     }
   });
-  app.get('/cockpit/api/campaigns', async (c) => c.json({ campaigns: await campaignSummaries(deps.db) }));
+  // numbers, attempts, answers, summaries (read-only, fast with a million numbers)
+  cockpitDataRoutes(app, deps);
+  // import / export of numbers and results, TTS preview
+  cockpitFileRoutes(app, deps);
 }
