@@ -40,11 +40,11 @@ export interface CockpitWorld {
 }
 
 /**
- * What every browser test of the cockpit needs: a simulated PBX, the dialer (surveys faked: `surveyResult`
+ * What every browser test of the cockpit needs: a simulated PBX, the dialer (surveys faked: `survey`
  * after `surveyMs`), the API with the cockpit, task progress as stasis/main.ts publishes it, and chromium with
  * one page. Screenshots go to ARTIFACTS.
  */
-export async function startCockpitWorld(o: { scale?: number; surveyResult?: 'SUCCESS_POLLING' | 'FAIL_POLLING'; surveyMs?: number; speech?: SpeechPreview; runSurvey?: DialerDeps['runSurvey'] } = {}): Promise<CockpitWorld> {
+export async function startCockpitWorld(o: { scale?: number; survey?: Parameters<typeof fakeSurvey>[0]; surveyMs?: number; speech?: SpeechPreview; runSurvey?: DialerDeps['runSurvey'] } = {}): Promise<CockpitWorld> {
   const scale = o.scale ?? 0.05;
   mkdirSync(ARTIFACTS, { recursive: true });
   const env = await freshEnv({ DIALER_TIME_SCALE: String(scale), DIALER_ADMIN_PASSWORD: PASSWORD, DIALER_API_TOKENS: TOKEN, DIALER_TRUSTED_PROXIES: '127.0.0.1', DIALER_SAFETY_TICK_SECONDS: '1' });
@@ -52,7 +52,7 @@ export async function startCockpitWorld(o: { scale?: number; surveyResult?: 'SUC
   const events = new EventBus();
   const progress = startTaskProgress({ db: env.db, bus: events, log: env.log });
   const ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: env.config.ari.app, log: env.log });
-  const runSurvey = o.runSurvey ?? fakeSurvey({ result: o.surveyResult ?? 'SUCCESS_POLLING' }, o.surveyMs ?? 4000);
+  const runSurvey = o.runSurvey ?? fakeSurvey(o.survey ?? { result: 'SUCCESS_POLLING' }, o.surveyMs ?? 4000);
   const dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock: createClock(scale), runSurvey, events, simulator: true });
   await dialer.start();
   const server = await startHttpServer(
