@@ -39,7 +39,10 @@ const PACKAGE_VERSION: string = (() => {
  * The HTTP API: ModuleAutoDialer v1 routes under /pbxcore/api/module-dialer/v1, the MikoPBX login,
  * /health and /openapi.json. Routes validate and call services; services hold the rules and the SQL.
  */
-export function createApp(deps: ApiDeps): Hono {
+export function createApp(given: ApiDeps): Hono {
+  // One bus for the stream and every route that publishes (an app of its own in tests that bring none).
+  const bus = given.events ?? new EventBus();
+  const deps: ApiDeps = { ...given, events: bus };
   const { config } = deps;
   const version = deps.version ?? PACKAGE_VERSION;
   const log = deps.log.child({ area: 'http' });
@@ -92,7 +95,6 @@ export function createApp(deps: ApiDeps): Hono {
   v1.get('/test', (c) => sendEnvelope(c, true, []));
   // The live event stream: under the API's auth (loopback, session cookie — what a browser's EventSource sends —
   // or a token).
-  const bus = deps.events ?? new EventBus();
   eventRoutes(v1, { bus, heartbeatMs: deps.sseHeartbeatMs });
   app.route(BASE, v1);
   // The operator's cockpit: a page and the summaries it reads (src/web), outside the v1 base.

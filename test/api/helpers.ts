@@ -1,3 +1,4 @@
+import type { ApiDeps } from '../../src/api/deps.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
@@ -57,7 +58,7 @@ export function fakePrompts(): PromptPreparer & { seen: PromptText[][]; errors: 
  * A fresh app over a fresh DB, made in a beforeAll of the calling suite (opening a database is async) and
  * closed in its afterAll; its fields are read inside tests. `call` sends a request from loopback unless told otherwise.
  */
-export function testApi(env: Record<string, string> = {}, opts: { now?: () => number; nowMs?: () => number } = {}) {
+export function testApi(env: Record<string, string> = {}, opts: Partial<Pick<ApiDeps, 'now' | 'nowMs' | 'events' | 'speech'>> = {}) {
   const dialer = fakeDialer();
   const audio = fakeConverter();
   const prompts = fakePrompts();

@@ -36,12 +36,20 @@ function savedEcho(row: TaskRow, sent: Parameters<typeof v1TaskEcho>[1]) {
 
 export function taskRoutes(app: Hono, deps: ApiDeps): void {
   const ctx = serviceCtx(deps);
+  // A state set through the API (pause, resume, close, a new task) is news for the cockpit and every other
+  // watcher of the event stream, as the dialer's own closing of a finished task is.
+  const stateChanged = (row: TaskRow, sent: { state?: unknown }) => {
+    if (sent.state !== undefined) deps.events?.publish({ type: 'task.state', taskId: Number(row.id), state: Number(row.state) });
+  };
 
   app.post('/task', async (c) => {
     const body = await readBody(c, TaskPostBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = await upsertTask(ctx, body.value);
-    if (out.ok) deps.dialer.tasksChanged([out.data.id]);
+    if (out.ok) {
+      deps.dialer.tasksChanged([out.data.id]);
+      stateChanged(out.data, { state: 'new or changed' });
+    }
     return sendOutcome(c, out.ok ? { ...out, data: savedEcho(out.data, body.value) } : out);
   });
 
@@ -61,7 +69,10 @@ export function taskRoutes(app: Hono, deps: ApiDeps): void {
     const body = await readBody(c, TaskPutBody);
     if (!body.ok) return sendOutcome(c, fail(body.messages));
     const out = await changeTask(ctx, pathId(c.req.param('id')), body.value);
-    if (out.ok) deps.dialer.tasksChanged([out.data.id]);
+    if (out.ok) {
+      deps.dialer.tasksChanged([out.data.id]);
+      stateChanged(out.data, body.value);
+    }
     return sendOutcome(c, out.ok ? { ...out, data: savedEcho(out.data, body.value) } : out);
   });
 
