@@ -7,29 +7,20 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { createClock } from '../../src/clock.js';
-import { bundledFfmpegPath, createFfmpegConverter } from '../../src/media/ffmpeg.js';
-import { createTts, type Tts } from '../../src/tts/index.js';
-import { startSimulator, type Simulator } from '../../sim/index.js';
-import { connectAri } from '../../stasis/ari/ari-client-port.js';
-import type { AriPort } from '../../stasis/ari/port.js';
-import { createDialer, type Dialer } from '../../stasis/dialer/index.js';
-import { createSurveyRunner } from '../../stasis/survey/index.js';
-import { FAKE_API_KEY, startFakeSpeechKit, type FakeSpeechKit } from '../fakes/speechkit.js';
-import { freshEnv } from '../helpers/env.js';
-import { api, pollingRowsOf, waitForResults } from './e2e-helpers.js';
+import { bundledFfmpegPath } from '../../src/media/ffmpeg.js';
+import type { Tts } from '../../src/tts/index.js';
+import type { Simulator } from '../../sim/index.js';
+import { api, pollingRowsOf, startSurveyWorld, waitForResults, type SurveyWorld } from './e2e-helpers.js';
 import { SEED_POLLING, type PollingDef } from './fixtures.js';
 
 /** Both sides run 10× faster than real time: a 5 s question timeout lasts 500 ms. */
 const SCALE = 0.1;
+let w: SurveyWorld;
 let sim: Simulator;
-let speechkit: FakeSpeechKit;
-let env: Awaited<ReturnType<typeof freshEnv>>;
-let ari: AriPort;
+let speechkit: SurveyWorld['speechkit'];
+let env: SurveyWorld['env'];
 let tts: Tts;
-let dialer: Dialer;
-let app: ReturnType<typeof createApp>;
+let app: SurveyWorld['app'];
 /** media_uri of every PlaybackStarted, by channel id. */
 const played = new Map<string, string[]>();
 const bridged = new Map<string, string[]>();
@@ -37,40 +28,26 @@ const bridged = new Map<string, string[]>();
 const finishedAfterMs = new Map<string, number[]>();
 const startedAt = new Map<string, number>();
 
+function watch(e: unknown) {
+  const ev = e as { type: string; playback?: { media_uri: string; target_uri: string }; bridge?: { id: string }; channel?: { id: string } };
+  if (ev.type === 'PlaybackStarted' && ev.playback) {
+    const ch = ev.playback.target_uri.replace('channel:', '');
+    played.set(ch, [...(played.get(ch) ?? []), ev.playback.media_uri]);
+  }
+  if (ev.type === 'PlaybackStarted' && ev.playback) startedAt.set((ev.playback as { id?: string }).id ?? '', Date.now());
+  if (ev.type === 'PlaybackFinished' && ev.playback) {
+    const ch = ev.playback.target_uri.replace('channel:', '');
+    const t0 = startedAt.get((ev.playback as { id?: string }).id ?? '') ?? Date.now();
+    finishedAfterMs.set(ch, [...(finishedAfterMs.get(ch) ?? []), Date.now() - t0]);
+  }
+  if (ev.type === 'ChannelEnteredBridge' && ev.bridge && ev.channel) {
+    bridged.set(ev.bridge.id, [...new Set([...(bridged.get(ev.bridge.id) ?? []), ev.channel.id])]);
+  }
+}
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: SCALE, app: 'autodialer' });
-  sim.world.onEvent((e) => {
-    const ev = e as { type: string; playback?: { media_uri: string; target_uri: string }; bridge?: { id: string }; channel?: { id: string } };
-    if (ev.type === 'PlaybackStarted' && ev.playback) {
-      const ch = ev.playback.target_uri.replace('channel:', '');
-      played.set(ch, [...(played.get(ch) ?? []), ev.playback.media_uri]);
-    }
-    if (ev.type === 'PlaybackStarted' && ev.playback) startedAt.set((ev.playback as { id?: string }).id ?? '', Date.now());
-    if (ev.type === 'PlaybackFinished' && ev.playback) {
-      const ch = ev.playback.target_uri.replace('channel:', '');
-      const t0 = startedAt.get((ev.playback as { id?: string }).id ?? '') ?? Date.now();
-      finishedAfterMs.set(ch, [...(finishedAfterMs.get(ch) ?? []), Date.now() - t0]);
-    }
-    if (ev.type === 'ChannelEnteredBridge' && ev.bridge && ev.channel) {
-      bridged.set(ev.bridge.id, [...new Set([...(bridged.get(ev.bridge.id) ?? []), ev.channel.id])]);
-    }
-  });
-  speechkit = await startFakeSpeechKit();
-  env = await freshEnv({
-    YANDEX_API_KEY: FAKE_API_KEY,
-    YANDEX_TTS_URL: speechkit.url,
-    DIALER_TIME_SCALE: String(SCALE),
-    ARI_URL: sim.url,
-    ARI_USERNAME: sim.username,
-    ARI_PASSWORD: sim.password,
-  });
-  ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: env.config.ari.app, log: env.log });
-  tts = createTts(env.config.tts, env.dir, env.log);
-  const clock = createClock(SCALE);
-  const runSurvey = createSurveyRunner({ db: env.db, log: env.log, clock, tts });
-  dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock, runSurvey, simulator: true });
-  app = createApp({ config: env.config, db: env.db, log: env.log, dialer, audio: createFfmpegConverter({ log: env.log }), prompts: tts.preparer });
-  await dialer.start();
+  w = await startSurveyWorld({ scale: SCALE, onEvent: watch });
+  ({ sim, speechkit, env, tts, app } = w);
   // The very first call pays for loading and connecting (~200 ms real); the recorded customers press keys
   // at fixed times after answering, so warm the path up with one call that answers and hangs up.
   const warm = await pollingTask(['79000000005']);
@@ -78,11 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dialer?.stop();
-  await ari?.close();
-  await sim?.stop();
-  await speechkit?.close();
-  await env?.cleanup();
+  await w?.close();
 });
 
 /** The seed's curl examples: the polling, then a polling task with dialPrefix 999 for these numbers. */

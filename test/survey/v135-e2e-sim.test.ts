@@ -8,35 +8,24 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { createClock } from '../../src/clock.js';
 import { createCrmClient } from '../../src/crm/index.js';
-import { createFfmpegConverter } from '../../src/media/ffmpeg.js';
 import type { CallSettings, SpeechRecognizer } from '../../src/ports.js';
-import { createTts, type Tts } from '../../src/tts/index.js';
-import { startSimulator, type Simulator } from '../../sim/index.js';
-import { connectAri } from '../../stasis/ari/ari-client-port.js';
-import type { AriPort } from '../../stasis/ari/port.js';
-import { createDialer, type Dialer } from '../../stasis/dialer/index.js';
-import { createSurveyRunner } from '../../stasis/survey/index.js';
+import type { Tts } from '../../src/tts/index.js';
+import type { Simulator } from '../../sim/index.js';
 import { startFakeCrm, type FakeCrm } from '../fakes/crm.js';
-import { FAKE_API_KEY, startFakeSpeechKit, type FakeSpeechKit } from '../fakes/speechkit.js';
-import { freshEnv } from '../helpers/env.js';
-import { api, pollingRowsOf, waitForResults } from './e2e-helpers.js';
+import { api, pollingRowsOf, startSurveyWorld, waitForResults, type SurveyWorld } from './e2e-helpers.js';
 import type { PollingDef } from './fixtures.js';
 
 const SCALE = 0.1;
 const spool = mkdtempSync(join(tmpdir(), 'v135-spool-'));
 // as the service does at start: Asterisk does not create its recordings folder (see sim/recordings.ts)
 mkdirSync(join(spool, 'recording'));
+let w: SurveyWorld;
 let sim: Simulator;
-let speechkit: FakeSpeechKit;
-let crm: FakeCrm;
-let env: Awaited<ReturnType<typeof freshEnv>>;
-let ari: AriPort;
+let env: SurveyWorld['env'];
 let tts: Tts;
-let dialer: Dialer;
-let app: ReturnType<typeof createApp>;
+let app: SurveyWorld['app'];
+let crm: FakeCrm;
 /** media_uri of every PlaybackStarted, by channel id. */
 const played = new Map<string, string[]>();
 /** What the customer presses when the n-th prompt (1-based) starts on its call. */
@@ -52,30 +41,18 @@ const recognizer: SpeechRecognizer = {
   },
 };
 
+function pressOnPrompt(e: unknown, s: Simulator) {
+  const ev = e as { type: string; playback?: { media_uri: string; target_uri: string } };
+  if (ev.type !== 'PlaybackStarted' || !ev.playback) return;
+  const ch = ev.playback.target_uri.replace('channel:', '');
+  const list = [...(played.get(ch) ?? []), ev.playback.media_uri];
+  played.set(ch, list);
+  const key = pressAt[list.length];
+  if (key) setTimeout(() => s.world.pressDigits(ch, key), 20);
+}
+
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: SCALE, app: 'autodialer', spoolDir: spool });
-  sim.world.onEvent((e) => {
-    const ev = e as { type: string; playback?: { media_uri: string; target_uri: string } };
-    if (ev.type !== 'PlaybackStarted' || !ev.playback) return;
-    const ch = ev.playback.target_uri.replace('channel:', '');
-    const list = [...(played.get(ch) ?? []), ev.playback.media_uri];
-    played.set(ch, list);
-    const key = pressAt[list.length];
-    if (key) setTimeout(() => sim.world.pressDigits(ch, key), 20);
-  });
-  speechkit = await startFakeSpeechKit();
   crm = await startFakeCrm();
-  env = await freshEnv({
-    YANDEX_API_KEY: FAKE_API_KEY,
-    YANDEX_TTS_URL: speechkit.url,
-    DIALER_TIME_SCALE: String(SCALE),
-    ARI_URL: sim.url,
-    ARI_USERNAME: sim.username,
-    ARI_PASSWORD: sim.password,
-  });
-  ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: env.config.ari.app, log: env.log });
-  tts = createTts(env.config.tts, env.dir, env.log);
-  const clock = createClock(SCALE);
   const settings: CallSettings & { crmLogin: string; crmPassword: string } = {
     defaultDialPrefix: '',
     callbackAlertText: '',
@@ -84,28 +61,23 @@ beforeAll(async () => {
     crmPassword: 'secret',
     crmResponseTemplate: '',
   };
-  const runSurvey = createSurveyRunner({
-    db: env.db,
-    log: env.log,
-    clock,
-    tts,
-    recognizer,
-    crm: createCrmClient({ settings: { current: async () => settings }, log: env.log }),
-    settings: { current: async () => settings },
-    recordingsDir: join(spool, 'recording'),
+  w = await startSurveyWorld({
+    scale: SCALE,
+    spoolDir: spool,
+    onEvent: pressOnPrompt,
+    extra: (e) => ({
+      recognizer,
+      crm: createCrmClient({ settings: { current: async () => settings }, log: e.log }),
+      settings: { current: async () => settings },
+      recordingsDir: join(spool, 'recording'),
+    }),
   });
-  dialer = createDialer({ config: env.config, db: env.db, log: env.log, ari, clock, runSurvey, simulator: true });
-  app = createApp({ config: env.config, db: env.db, log: env.log, dialer, audio: createFfmpegConverter({ log: env.log }), prompts: tts.preparer });
-  await dialer.start();
+  ({ sim, env, tts, app } = w);
 });
 
 afterAll(async () => {
-  await dialer?.stop();
-  await ari?.close();
-  await sim?.stop();
-  await speechkit?.close();
+  await w?.close();
   await crm?.close();
-  await env?.cleanup();
   rmSync(spool, { recursive: true, force: true });
 });
 
