@@ -43,10 +43,21 @@ function applySnapshot(s: LiveSnapshot) {
   live.agents = new Map(s.agents.map((a) => [a.target, a.free]));
 }
 
+/**
+ * A call's start or end counted into its task's progress at once, so the page shows it the moment the event
+ * arrives; the next task.progress (counted from the database, coalesced on the server) replaces these counts
+ * with the exact ones (retries scheduled, rows added…).
+ */
+function countCall(taskId: number, f: (t: LiveSnapshot['tasks'][number]) => LiveSnapshot['tasks'][number]) {
+  const t = live.tasks.get(taskId);
+  if (t) live.tasks.set(taskId, f(t));
+}
+
 function apply(e: LiveEvent & { at: number }) {
   switch (e.type) {
     case 'call.started':
       live.calls.set(e.rowId, { taskId: e.taskId, rowId: e.rowId, phone: e.phone, channelId: e.channelId, startedAt: e.at, phase: 'ringing' });
+      countCall(e.taskId, (t) => ({ ...t, waiting: Math.max(0, t.waiting - 1), inCall: t.inCall + 1 }));
       break;
     case 'call.answered': {
       const c = live.calls.get(e.rowId);
@@ -60,6 +71,14 @@ function apply(e: LiveEvent & { at: number }) {
     }
     case 'call.ended':
       live.calls.delete(e.rowId);
+      if (e.result)
+        countCall(e.taskId, (t) => ({
+          ...t,
+          inCall: Math.max(0, t.inCall - 1),
+          done: t.done + 1,
+          answered: t.answered + (e.outDialState === 'ANSWER' ? 1 : 0),
+          results: { ...t.results, [e.result]: (t.results[e.result] ?? 0) + 1 },
+        }));
       break;
     case 'task.progress': {
       const { type: _t, at: _a, ...p } = e;
@@ -117,4 +136,10 @@ export function useLiveEvents(fn: Listener, deps: unknown[] = []): void {
     listeners.add(fn);
     return () => void listeners.delete(fn);
   }, deps);
+}
+
+/** Counts read from the server (a list or a summary) for tasks the stream has not counted yet. */
+export function seedProgress(rows: Array<{ id: number; waiting: number; inCall: number; done: number; answered: number; results: Record<string, number> }>): void {
+  for (const r of rows)
+    if (!live.tasks.has(r.id)) live.tasks.set(r.id, { taskId: r.id, waiting: r.waiting, inCall: r.inCall, done: r.done, answered: r.answered, results: r.results });
 }

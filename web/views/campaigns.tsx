@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, v1 } from '../api.js';
-import { useLive, useLiveEvents } from '../live.js';
+import { seedProgress, useLive, useLiveEvents } from '../live.js';
 import type { CampaignSummary } from '../../src/web/api-types.js';
 
 type Campaign = CampaignSummary;
@@ -76,7 +76,9 @@ export function CampaignsView() {
 
   const load = useCallback(async () => {
     try {
-      setList((await getJson<{ campaigns: Campaign[] }>('/cockpit/api/campaigns')).campaigns);
+      const { campaigns } = await getJson<{ campaigns: Campaign[] }>('/cockpit/api/campaigns');
+      seedProgress(campaigns); // from now on, calls starting and ending count into these at once
+      setList(campaigns);
       setError('');
     } catch (e) {
       setError(`could not read the campaigns: ${(e as Error).message}`);
