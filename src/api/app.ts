@@ -12,6 +12,7 @@ import { createCrmClient } from '../crm/index.js';
 import { tooLargeMessage } from './multipart-file.js';
 import { buildOpenApi } from './openapi.js';
 import { EventBus } from '../events/bus.js';
+import { isCockpitUpload } from '../web/file-routes.js';
 import { installCockpit } from '../web/routes.js';
 import { dncDocs, dncRoutes } from './routes/dnc.js';
 import { eventDocs, eventRoutes } from './routes/events.js';
@@ -74,7 +75,7 @@ export function createApp(given: ApiDeps): Hono {
   app.use('*', (c, next) => {
     const m = c.req.method;
     if (m !== 'POST' && m !== 'PUT' && m !== 'PATCH') return next();
-    const streamed = c.req.path === `${BASE}/audio` || c.req.path === `${BASE}/upload-xls`;
+    const streamed = c.req.path === `${BASE}/audio` || c.req.path === `${BASE}/upload-xls` || isCockpitUpload(c.req.path);
     return m === 'POST' && streamed ? uploadLimit(c, next) : jsonLimit(c, next);
   });
 
@@ -98,7 +99,7 @@ export function createApp(given: ApiDeps): Hono {
   eventRoutes(v1, { bus, heartbeatMs: deps.sseHeartbeatMs });
   app.route(BASE, v1);
   // The operator's cockpit: a page and the summaries it reads (src/web), outside the v1 base.
-  installCockpit(app, { ctx: serviceCtx(deps), events: bus, speech: deps.speech });
+  installCockpit(app, { ctx: serviceCtx(deps), events: bus, speech: deps.speech, dialer: deps.dialer });
 
   app.get('/health', async (c) => {
     let dbOk = true;

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { SpeechPreview } from '../api/deps.js';
 import type { EventBus } from '../events/bus.js';
 import type { ServiceCtx } from '../services/context.js';
+import type { DialerControl } from '../ports.js';
 import { cockpitScript } from './bundle.js';
 import { cockpitDataRoutes } from './data-routes.js';
 import { cockpitFileRoutes } from './file-routes.js';
@@ -12,6 +13,8 @@ export interface CockpitDeps {
   /** The live event bus (the page reads it through GET /events; services here may publish to it). */
   events: EventBus;
   speech?: SpeechPreview;
+  /** Told when an import added numbers to a task, so an idle task starts dialing them at once. */
+  dialer?: DialerControl;
 }
 
 /**
