@@ -90,6 +90,11 @@ export const taskResults = sqliteTable(
     index('task_results_waiting')
       .on(t.taskId, t.timeCallAllow)
       .where(sql`closeTime = 0 AND state = 'CreateTask'`),
+    // the cockpit's numbers table with a million rows in a task: a page in id order, by result ('' = open), a
+    // phone prefix; and the counts cache folding a task's rows in id-range chunks (src/web/counts.ts)
+    index('task_results_task_row').on(t.taskId, t.id),
+    index('task_results_result').on(t.taskId, t.result, t.id),
+    index('task_results_phone').on(t.taskId, t.phone),
   ],
 );
 

@@ -1,6 +1,7 @@
 import type { Queries } from '../db/port.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './bus.js';
+import { taskCounts } from './task-counts.js';
 import type { LiveEvent } from './types.js';
 
 type TaskProgress = Extract<LiveEvent, { type: 'task.progress' }>;
@@ -8,31 +9,22 @@ type TaskProgress = Extract<LiveEvent, { type: 'task.progress' }>;
 /** At most one count per task this often. */
 const MIN_INTERVAL_MS = 250;
 /**
- * …and never more than this share of the time spent counting: a task with a million rows takes a while to
- * count, so its progress is spaced further apart rather than stealing the event loop (better-sqlite3 is synchronous).
+ * …and never more than this share of the time spent counting: a count is cheap once the task's tally is built
+ * (task-counts.ts), but the first one of a task with a million rows folds them (a second or two, in chunks), and a
+ * task closing thousands of rows a minute has that many to read; its progress is then spaced further apart.
  */
 const MAX_DUTY = 0.1;
+/**
+ * A while after start the newest tasks (as many as the cockpit's list shows) are counted once in the background, so
+ * the first look at a big campaign after a restart finds its tally built rather than folding a million rows then.
+ */
+const WARM_UP_AFTER_MS = 2000;
+const WARM_UP_TASKS = 200;
 
-/** A task's rows counted in one indexed pass (task_results_pick leads with taskId). */
+/** A task's rows counted (task-counts.ts: closed rows folded into a cached tally, only recent ones read again). */
 export async function countTaskProgress(db: Queries, taskId: number): Promise<TaskProgress> {
-  const rows = await db.all<{ result: string; waiting: number; n: number; inCall: number | null; answered: number | null }>(
-    `SELECT result, CASE WHEN closeTime = 0 AND state = 'CreateTask' THEN 1 ELSE 0 END AS waiting, COUNT(*) AS n,
-            SUM(inCall) AS "inCall", SUM(CASE WHEN outDialState = 'ANSWER' THEN 1 ELSE 0 END) AS answered
-       FROM task_results WHERE taskId = ? GROUP BY 1, 2`,
-    [taskId],
-  );
-  const p: TaskProgress = { type: 'task.progress', taskId, waiting: 0, inCall: 0, done: 0, answered: 0, results: {} };
-  for (const r of rows) {
-    const n = Number(r.n);
-    p.inCall += Number(r.inCall ?? 0);
-    if (Number(r.waiting) === 1) p.waiting += n;
-    else if (r.result !== '') {
-      p.done += n;
-      p.answered += Number(r.answered ?? 0);
-      p.results[r.result] = (p.results[r.result] ?? 0) + n;
-    }
-  }
-  return p;
+  const { waiting, inCall, done, answered, results } = await taskCounts(db, taskId);
+  return { type: 'task.progress', taskId, waiting, inCall, done, answered, results };
 }
 
 /**
@@ -89,9 +81,22 @@ export function startTaskProgress(deps: { db: Queries; bus: EventBus; log: Logge
     }
   });
 
+  const warmUp = setTimeout(async () => {
+    try {
+      for (const id of await db.values<number>('SELECT id FROM tasks ORDER BY id DESC LIMIT ?', [WARM_UP_TASKS])) {
+        if (stopped) return;
+        await taskCounts(db, Number(id));
+      }
+    } catch (err) {
+      if (!stopped) log.warn({ err }, 'could not count the tasks ahead');
+    }
+  }, WARM_UP_AFTER_MS);
+  warmUp.unref?.();
+
   return {
     stop() {
       stopped = true;
+      clearTimeout(warmUp);
       off();
       for (const t of tasks.values()) clearTimeout(t.timer);
       tasks.clear();
