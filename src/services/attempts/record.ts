@@ -173,7 +173,9 @@ export interface FinishOutcome {
 async function attemptsCounted(q: Queries, row: AttemptRow, plan: Extract<RetryPlan, { retry: true }>): Promise<number> {
   if (plan.counts === 'all') return row.attemptNumber;
   const past = await q.all<{ result: string; outDialState: string | null; hangupCause: number | null }>(
-    'SELECT result, outDialState, hangupCause FROM task_results WHERE phoneId = ? AND taskId = ? AND closeTime <> 0',
+    // `+taskId`: not an index column for the planner, which (without statistics) otherwise walks the whole task
+    // through a taskId-led index instead of the number's few rows through phoneId
+    'SELECT result, outDialState, hangupCause FROM task_results WHERE phoneId = ? AND +taskId = ? AND closeTime <> 0',
     [row.phoneId, row.taskId],
   );
   return past.filter((p) => retryOutcome(p) === plan.counts).length;
