@@ -225,9 +225,11 @@ export function finishAttempt(db: Queries, rowId: number, result: string, t: Tra
       return { closed: true, retryRowId, siblingsClosed: 0 };
     }
     if (isSuccess(result) && row.clientId) {
+      // `+closeTime`: the client's few rows through (taskId, clientId); SQLite otherwise chose the pick index and
+      // walked every waiting row of the task (a million-row task: on every success with a client)
       const siblings = await q.all<AttemptRow>(
         `UPDATE task_results SET state = ?, result = ?, changeTime = ?, closeTime = ?
-          WHERE taskId = ? AND clientId = ? AND closeTime = 0 AND state = ? AND id <> ? RETURNING *`,
+          WHERE taskId = ? AND clientId = ? AND +closeTime = 0 AND state = ? AND id <> ? RETURNING *`,
         [
           ResultCode.SUCCESS_ANOTHER_PHONE,
           ResultCode.SUCCESS_ANOTHER_PHONE,
