@@ -99,7 +99,14 @@ function apply(e: LiveEvent & { at: number }) {
   }
 }
 
-/** Open the stream (once; after login). */
+/** Close the stream (the server said 401: the page shows the login form, then connects again). */
+export function disconnectLive(): void {
+  es?.close();
+  es = undefined;
+  live.stream = 'connecting';
+}
+
+/** Open the stream (once; again after disconnectLive). */
 export function connectLive(): void {
   if (es) return;
   es = new EventSource(`${API}/events`, { withCredentials: true });
