@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { SpeechPreview } from '../api/deps.js';
 import type { EventBus } from '../events/bus.js';
@@ -7,6 +8,13 @@ import { cockpitScript } from './bundle.js';
 import { cockpitDataRoutes } from './data-routes.js';
 import { cockpitFileRoutes } from './file-routes.js';
 import { COCKPIT_HTML } from './page.js';
+
+let tagged: { js: string; tag: string } | undefined;
+/** The script's ETag: a hash of it, computed once per bundle (the bundle is built once per process). */
+function scriptTag(js: string): string {
+  if (tagged?.js !== js) tagged = { js, tag: `"${createHash('sha1').update(js).digest('base64url')}"` };
+  return tagged.tag;
+}
 
 export interface CockpitDeps {
   ctx: ServiceCtx;
@@ -27,7 +35,11 @@ export function installCockpit(app: Hono, deps: CockpitDeps): void {
   app.get('/cockpit/app.js', async (c) => {
     try {
       const js = await cockpitScript();
-      return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+      // revalidated on every load (never a stale page after an upgrade), answered 304 while unchanged: the
+      // browser then reuses the script and its compiled code
+      const etag = scriptTag(js);
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag, 'cache-control': 'no-cache' });
+      return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', etag });
     } catch (err) {
       deps.ctx.log.error({ err }, 'could not bundle the cockpit page');
       return c.text('the cockpit page could not be built; see the service log', 500);
