@@ -222,13 +222,17 @@ else {
   await page.click('button[type=submit]');
   await page.waitForSelector('table#campaigns');
   const firstOpen = performance.now() - bundleStart;
+  await page.goto(`${server.url}/cockpit#/campaign/${taskId}`);
+  // a fresh page load each time, as an operator opening the link: from the navigation's start (the page's own
+  // clock) to the first frame with the numbers and the charts on screen
   const shown = async () => {
-    const start = performance.now();
-    await page.goto(`${server.url}/cockpit#/campaign/${taskId}`);
-    await page.reload(); // a fresh page load each time, as an operator opening the link
-    await page.waitForSelector('table#numbers tr[data-row]');
-    await page.waitForSelector('figure.chart[data-question] svg');
-    return performance.now() - start;
+    await page.reload({ waitUntil: 'commit' });
+    const at = await page.waitForFunction(
+      () => (document.querySelector('table#numbers tr[data-row]') && document.querySelector('figure.chart[data-question] svg') ? performance.now() : 0),
+      undefined,
+      { polling: 'raf' },
+    );
+    return (await at.jsonValue()) as number;
   };
   const loads: number[] = [];
   for (let i = 0; i < Math.min(runs, 15); i++) loads.push(await shown());
