@@ -8,15 +8,11 @@
  *  2. call's end (result written, event published) → event read by a client, p50 / p99 / max over every client
  *     (target < 200 ms), and whether every client got every call.ended
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 
 const { values } = parseArgs({
   options: {
@@ -71,64 +67,22 @@ async function runClients(url: string, n: number) {
 }
 
 async function runService() {
-  const { createClock } = await import('../../src/clock.js');
-  const { testConfig } = await import('../../src/config.js');
-  const { openDb } = await import('../../src/db/client.js');
-  const { createApp } = await import('../../src/api/app.js');
-  const { startHttpServer } = await import('../../src/api/server.js');
-  const { EventBus } = await import('../../src/events/bus.js');
-  const { startTaskProgress } = await import('../../src/events/progress.js');
-  const { createMetrics } = await import('../../src/metrics/index.js');
-  const { connectAri } = await import('../../stasis/ari/ari-client-port.js');
-  const { createDialer } = await import('../../stasis/dialer/index.js');
-
+  const { startLiveWorld } = await import('./live-world.js');
   const CALLS = Number(values.calls);
   const STREAMS = Number(values.streams);
   const SCALE = Number(values.scale);
-  const PORT = 18000 + Math.floor(Math.random() * 2000);
-  const simUrl = `http://127.0.0.1:${PORT}`;
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--port', String(PORT), '--time-scale', String(SCALE)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    sim.stdout!.on('data', (d: Buffer) => d.toString().includes('ARI URL') && resolve());
-    sim.on('exit', (c) => reject(new Error(`simulator exited ${c}`)));
-  });
-
-  const dir = mkdtempSync(join(tmpdir(), 'sse-bench-'));
-  const config = testConfig({ DIALER_DATA_DIR: dir, DIALER_TIME_SCALE: String(SCALE), DIALER_HTTP_PORT: '0', DIALER_HTTP_HOST: '127.0.0.1' });
-  const db = await openDb(join(dir, 'bench.sqlite'));
-  const log = pino({ level: 'silent' });
-  const bus = new EventBus();
-  const progress = startTaskProgress({ db, bus, log });
-  const ari = await connectAri({ url: simUrl, username: 'asterisk', password: 'asterisk', app: 'bench', log });
-  // A survey of 3 s (30 ms scaled) once answered.
-  const runSurvey = async (session: { clock: { sleep(ms: number, s?: AbortSignal): Promise<unknown> }; signal: AbortSignal; ended?: unknown }) => {
-    await session.clock.sleep(3000, session.signal);
-    return session.ended ? { result: 'FAIL_POLLING' as const, reason: 'hangup' as const } : { result: 'SUCCESS_POLLING' as const };
-  };
-  const dialer = createDialer({ config, db, log, ari, clock: createClock(SCALE), runSurvey: runSurvey as never, simulator: true, events: bus });
-  const metrics = createMetrics({ bus, status: () => dialer.status() });
-  const app = createApp({ config, db, log, dialer, audio: { convert: async () => ({ ok: false, message: 'n/a' }) }, prompts: { prepare: async () => ({ errors: [], warnings: [] }) }, events: bus, metrics });
-  const server = await startHttpServer(app, config, log);
-  await dialer.start();
+  const world = await startLiveWorld({ scale: SCALE });
+  const { bus, server } = world;
 
   /** One campaign of CALLS numbers (answer + survey, busy, no answer, answer + hang up, unallocated); its lag. */
   async function campaign(prefix: string) {
-    const digits = ['1', '1', '0', '2', '3', '5', '8'];
-    const taskId = await db.value<number>(`INSERT INTO tasks (name, innerNum, innerNumType, maxCountChannels) VALUES ('bench', '1', 'polling', ?) RETURNING id`, [Number(values.channels)]);
-    await db.tx(async (q) => {
-      for (let i = 0; i < CALLS; i++) {
-        const phone = `79${prefix}${String(i).padStart(6, '0')}${digits[i % digits.length]}`;
-        await q.run('INSERT INTO task_results (taskId, phoneId, phone, changeTime) VALUES (?, ?, ?, 0)', [taskId, phone.slice(-10), phone]);
-      }
-    });
+    const taskId = await world.campaign(CALLS, prefix, Number(values.channels), 2);
     const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
     lag.enable();
     const t0 = performance.now();
-    dialer.tasksChanged([taskId!]);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 100));
-      if ((await db.value<number>('SELECT state FROM tasks WHERE id = ?', [taskId])) === 1 && dialer.status().callsInFlight === 0) break;
-    }
+    await world.db.run('UPDATE tasks SET state = 0 WHERE id = ?', [taskId]);
+    world.dialer.tasksChanged([taskId]);
+    await world.done(taskId);
     lag.disable();
     // the histogram records whole intervals between its own samples: the lag is what exceeds the resolution
     const ms = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
@@ -164,13 +118,6 @@ async function runService() {
   console.log(`  service memory after: rss ${f(mem.rss / 1048576)} MB, heap ${f(mem.heapUsed / 1048576)} MB`);
 
   clients.kill();
-  await dialer.stop();
-  progress.stop();
-  metrics.stop();
-  await server.close();
-  await ari.close();
-  sim.kill();
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await world.close();
   process.exit(0);
 }

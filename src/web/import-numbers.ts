@@ -59,6 +59,17 @@ async function* sourceRows(source: ImportSource, encoding: CsvEncoding): AsyncGe
   for await (const batch of csvRecords(source.path, encoding)) yield batch.map((r) => ({ label: `Line ${r.line}`, cells: r.cells }));
 }
 
+/** Every row of the file that holds a number, parsed as POST /task parses its numbers (with its label). */
+async function* parsedRows(ctx: ServiceCtx, source: ImportSource, encoding: CsvEncoding) {
+  const read = itemReader();
+  for await (const batch of sourceRows(source, encoding)) {
+    for (const row of batch) {
+      const item = read(row);
+      if (item) yield { label: row.label, parsed: parseItem(row.label, item, ctx.config.timezone) };
+    }
+  }
+}
+
 /** A spreadsheet cell as the text a CSV would hold: whole numbers with every digit (a phone typed as a number). */
 function cellText(v: CellValue): string {
   if (v === null) return '';
@@ -73,17 +84,11 @@ async function checkFile(ctx: ServiceCtx, source: ImportSource): Promise<{ encod
     let badRows = 0;
     const errors: string[] = [];
     try {
-      const read = itemReader();
-      for await (const batch of sourceRows(source, encoding)) {
-        for (const row of batch) {
-          const item = read(row);
-          if (!item) continue;
-          const parsed = parseItem(row.label, item, ctx.config.timezone);
-          if (parsed.ok) rows++;
-          else {
-            badRows++;
-            for (const m of parsed.errors) if (errors.length < MAX_LISTED_ERRORS) errors.push(m);
-          }
+      for await (const { parsed } of parsedRows(ctx, source, encoding)) {
+        if (parsed.ok) rows++;
+        else {
+          badRows++;
+          for (const m of parsed.errors) if (errors.length < MAX_LISTED_ERRORS) errors.push(m);
         }
       }
     } catch (e) {
@@ -113,17 +118,11 @@ async function storeFile(ctx: ServiceCtx, taskId: number, source: ImportSource, 
     added += n;
     duplicates += numbers.length - n;
   };
-  const read = itemReader();
-  for await (const batch of sourceRows(source, encoding)) {
-    for (const row of batch) {
-      const item = read(row);
-      if (!item) continue;
-      const parsed = parseItem(row.label, item, ctx.config.timezone);
-      if (!parsed.ok) throw new ImportRefused(parsed.errors[0] ?? `${row.label}: the file changed while it was imported`);
-      if (chunk.has(parsed.number.phoneId)) duplicates++; // twice in the file: the first one counts, as in POST /task
-      else chunk.set(parsed.number.phoneId, parsed.number);
-      if (chunk.size >= ROWS_PER_TX) await flush();
-    }
+  for await (const { label, parsed } of parsedRows(ctx, source, encoding)) {
+    if (!parsed.ok) throw new ImportRefused(parsed.errors[0] ?? `${label}: the file changed while it was imported`);
+    if (chunk.has(parsed.number.phoneId)) duplicates++; // twice in the file: the first one counts, as in POST /task
+    else chunk.set(parsed.number.phoneId, parsed.number);
+    if (chunk.size >= ROWS_PER_TX) await flush();
   }
   if (chunk.size) await flush();
   return { added, duplicates };

@@ -4,21 +4,8 @@ import type { NumberRow, NumbersPage } from './api-types.js';
 export const NUMBER_COLUMNS =
   'id, phone, clientId, result, state, outDialState, inDialState, cause, attemptNumber, changeTime, closeTime, timeCallAllow, inCall';
 
-export interface NumberDbRow {
-  id: number;
-  phone: string;
-  clientId: string;
-  result: string;
-  state: string;
-  outDialState: string | null;
-  inDialState: string | null;
-  cause: string | null;
-  attemptNumber: number;
-  changeTime: number;
-  closeTime: number;
-  timeCallAllow: number;
-  inCall: number;
-}
+/** A row as the database answers it: the page's NumberRow with the table's own id and inCall as 0 / 1. */
+export type NumberDbRow = Omit<NumberRow, 'rowId' | 'inCall'> & { id: number; inCall: number };
 
 export const toNumberRow = (r: NumberDbRow): NumberRow => ({
   rowId: Number(r.id),

@@ -3,25 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ariHttp, destroyed, describe as describeEvent, eventsOf, startHarness, waitFor, type Ev, type Harness } from './harness.js';
+import { pcmToWav } from '../../src/media/wav.js';
 
-/** A PCM wav of `ms` milliseconds (8 kHz, 16 bit, mono). */
-function wav(ms: number): Buffer {
-  const data = Buffer.alloc(16 * ms);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
+/** `ms` of silence as Asterisk's 8 kHz mono 16-bit wav. */
+const wav = (ms: number): Buffer => pcmToWav(Buffer.alloc(16 * ms));
 
 describe('playback and DTMF', () => {
   let h: Harness;

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason } from './browser.js';
 import { ARTIFACTS, startCockpitWorld, type CockpitWorld } from './cockpit-world.js';
+import { pcmToWav } from '../../src/media/wav.js';
 
 /**
  * The cockpit's editors in a real browser: an operator builds a survey (two questions: one previewed through
@@ -15,23 +16,7 @@ import { ARTIFACTS, startCockpitWorld, type CockpitWorld } from './cockpit-world
  */
 
 /** A short 8 kHz mono 16-bit wav: what the fake TTS engine "voices" and the audio upload sends. */
-function wav(samples = 800): Buffer {
-  const data = Buffer.alloc(samples * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
+const wav = (samples = 800): Buffer => pcmToWav(Buffer.alloc(samples * 2));
 
 /** RFC 4180 enough for the export: quoted cells with doubled quotes, CRLF rows, a BOM first. */
 function parseCsv(text: string): string[][] {
