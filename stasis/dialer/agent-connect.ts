@@ -26,6 +26,7 @@ export async function connectAgent(
   if (ring.kind === 'aborted') return { kind: 'client-gone' };
   if (ring.kind === 'failed') return { kind: 'agent-failed', inDialState: ring.inDialState };
   const talk = await bridgeAndTalk(core, customer, ring.agent, async () => {
+    core.calls.phase(call.rowId, 'agent', target);
     await onBridged();
     agentTalking(core, call, target);
   });

@@ -232,6 +232,7 @@ async function pollingFlow(
   ids: { linkedId: string | null; verboseCallId: string | null },
 ) {
   await trail(core, row.id, { state: RowState.EVENT_POLLING });
+  core.calls.phase(row.id, 'survey');
   let params: Record<string, unknown> = {};
   try {
     const p = row.params ? JSON.parse(row.params) : {};
@@ -256,11 +257,11 @@ async function pollingFlow(
     });
 
   if (outcome.result === 'SUCCESS_POLLING') {
+    const target = outcome.dial?.replace(/\D/g, '');
+    // Recorded before the transfer (as the original did), but the call is not over: the live view keeps it.
+    if (target && !session.ended) core.calls.goesOn(row.id);
     await finish(core, row.id, ResultCode.SUCCESS_POLLING, { state: RowState.EVENT_POLLING_END });
-    if (outcome.dial && !session.ended) {
-      const target = outcome.dial.replace(/\D/g, '');
-      if (target) await connectAgent(core, session, call, target, row.phone);
-    }
+    if (target && !session.ended) await connectAgent(core, session, call, target, row.phone);
   } else {
     await finish(core, row.id, ResultCode.FAIL_POLLING, {
       state: RowState.END_CALL,

@@ -111,6 +111,7 @@ export async function runCallback(core: DialerCore, task: TaskRow, row: AttemptR
   // 4. Both on the line: bridge them. ANSWER on both legs is written as soon as they talk, so a restart records
   //    SUCCESS for this call (reconcile.ts evidenceResult).
   const talk = await bridgeAndTalk(core, customer, operator, async () => {
+    core.calls.phase(row.id, 'agent', target);
     await trail(core, row.id, { state: RowState.AFTER_DIAL_OUT, outDialState: 'ANSWER', inDialState: 'ANSWER', ...(await callIdsOf(core, customer)) });
   });
   const ended = { state: RowState.END_CALL, outDialState: 'ANSWER', inDialState: 'ANSWER', hangupCause: ev.cause ?? null, cause: ev.causeText ?? null };

@@ -108,12 +108,19 @@ export class NodeLease {
     for (const row of await orphanedAttempts(core.db, leaseNow())) {
       if (!core.alive()) break;
       const owner = { node: row.node!, epoch: row.epoch ?? 0 };
+      // Each call taken over ends on this node's live events too (its own node cannot say so any more).
       if (row.closeTime !== 0) {
-        if (await endCall(core.db, row.id, owner)) taken++;
+        if (await endCall(core.db, row.id, owner)) {
+          taken++;
+          core.calls.tookOver(row, row.result);
+        }
         continue;
       }
       if (row.originatedAt === null) {
-        if (await releaseAttempt(core.db, row.id, core.nowSec(), owner, true)) taken++;
+        if (await releaseAttempt(core.db, row.id, core.nowSec(), owner, true)) {
+          taken++;
+          core.calls.tookOver(row, '');
+        }
         continue;
       }
       const r = evidenceResult(row);
@@ -128,6 +135,7 @@ export class NodeLease {
       if (out.closed) {
         await endCall(core.db, row.id, owner);
         taken++;
+        core.calls.tookOver(row, r.result);
         core.log.warn({ rowId: row.id, from: row.node, result: r.result }, 'took over a call of a lost node: recorded, not dialed again');
       }
     }

@@ -110,7 +110,9 @@ describe('GET /events (live event stream)', () => {
     const mine = events(first.frames).filter((f) => f.data.taskId === taskA);
     for (const row of rows) {
       const of = mine.filter((f) => f.data.rowId === row.id);
-      expect(of.map((f) => f.event)).toEqual(row.outDialState === 'ANSWER' ? ['call.started', 'call.answered', 'call.ended'] : ['call.started', 'call.ended']);
+      // an answered call of a polling task plays the survey (call.phase) before it ends
+      expect(of.map((f) => f.event)).toEqual(row.outDialState === 'ANSWER' ? ['call.started', 'call.answered', 'call.phase', 'call.ended'] : ['call.started', 'call.ended']);
+      if (row.outDialState === 'ANSWER') expect(of[2]!.data).toMatchObject({ taskId: taskA, rowId: row.id, phase: 'survey' });
       expect(of[0]!.data).toMatchObject({ phone: row.phone, channelId: row.callFile });
       expect(of.at(-1)!.data).toMatchObject({ result: row.result, phone: row.phone, outDialState: row.outDialState });
       expect(typeof of[0]!.data.at).toBe('number');

@@ -1,4 +1,5 @@
 import { createClock } from '../../src/clock.js';
+import type { EventSink } from '../../src/events/types.js';
 import { connectAri } from '../../stasis/ari/ari-client-port.js';
 import type { AriPort } from '../../stasis/ari/port.js';
 import { createDialer, type Dialer } from '../../stasis/dialer/index.js';
@@ -15,9 +16,10 @@ export async function simSuite(env: Record<string, string> = {}, trunkMode?: 'lo
   const sim: Simulator = await startSimulator({ port: 0, timeScale: SCALE, seed: 1, trunkMode });
   const opened: { ari: AriPort; dialer: Dialer }[] = [];
 
-  async function dialer(runSurvey: RunSurvey = fakeSurvey()) {
+  /** `events`: where the dialer publishes its live events (none by default). */
+  async function dialer(runSurvey: RunSurvey = fakeSurvey(), events?: EventSink) {
     const ari = await connectAri({ url: sim.url, username: sim.username, password: sim.password, app: e.config.ari.app, log: e.log });
-    const d = createDialer({ config: e.config, db: e.db, log: e.log, ari, clock: createClock(SCALE), runSurvey, simulator: true });
+    const d = createDialer({ config: e.config, db: e.db, log: e.log, ari, clock: createClock(SCALE), runSurvey, simulator: true, events });
     opened.push({ ari, dialer: d });
     await d.start();
     return { ari, dialer: d };
