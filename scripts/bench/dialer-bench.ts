@@ -5,12 +5,15 @@
  *  1. agent-free → next originate delay (DeviceStateChanged NOT_INUSE received → originate sent), p50/p99/max
  *  2. originate rate: burst (1 000 at once) and sustained (refilling maxCountChannels), no rate limit
  *  3. event-loop lag and RSS of the dialer process with 1 000 calls in flight
+ * and, to tell the dialer's own time from the machine's (on a shared machine the tail is mostly other processes'),
+ * for 1. the dialer thread's time on a CPU and its time runnable but waiting for one (Linux schedstat) per cycle, and
+ * the GC pauses in the cycles; for 2b the CPU time per call.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createClock } from '../../src/clock.js';
@@ -42,6 +45,22 @@ const pct = (xs: number[], p: number) => {
 const f = (n: number) => n.toFixed(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** This thread's [ns on a CPU, ns runnable but waiting for a CPU] (Linux); zeros elsewhere. */
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+const hasSchedstat = existsSync(SCHEDSTAT);
+const sched = (): [number, number] => {
+  if (!hasSchedstat) return [0, 0];
+  const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
+  return [run ?? 0, wait ?? 0];
+};
+/** GC pauses of this process (start, duration; ms on performance.now()'s clock). */
+const gcPauses: { start: number; ms: number }[] = [];
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+const gcWithin = (from: number, to: number) =>
+  gcPauses.reduce((sum, g) => sum + Math.max(0, Math.min(to, g.start + g.ms) - Math.max(from, g.start)), 0);
+
 async function startSimProcess() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--port', String(PORT), '--time-scale', String(SCALE)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -70,12 +89,14 @@ const log = pino({ level: 'silent' });
 const realAri = await connectAri({ url: simUrl, username: 'asterisk', password: 'asterisk', app: 'bench', log });
 
 // Observe originates and device-state events at the port boundary, before the dialer sees them.
-const originates: { t: number; endpoint: string }[] = [];
+const originates: { t: number; endpoint: string; sched: [number, number] }[] = [];
+/** Read the schedstat at each originate only while phase 1 measures (a file read each time). */
+let perCycle = false;
 const ari = new Proxy(realAri, {
   get(target, prop, receiver) {
     if (prop === 'originate') {
       return (req: Parameters<AriPort['originate']>[0]) => {
-        originates.push({ t: performance.now(), endpoint: req.endpoint });
+        originates.push({ t: performance.now(), endpoint: req.endpoint, sched: perCycle ? sched() : [0, 0] });
         return target.originate(req);
       };
     }
@@ -84,8 +105,12 @@ const ari = new Proxy(realAri, {
   },
 }) as AriPort;
 let lastFree = 0;
+let lastFreeSched: [number, number] = [0, 0];
 realAri.onEvent((e) => {
-  if (e.type === 'DeviceStateChanged' && e.device_state.name === 'PJSIP/201' && e.device_state.state === 'NOT_INUSE') lastFree = performance.now();
+  if (e.type === 'DeviceStateChanged' && e.device_state.name === 'PJSIP/201' && e.device_state.state === 'NOT_INUSE') {
+    lastFree = performance.now();
+    if (perCycle) lastFreeSched = sched();
+  }
 });
 
 const holdSurvey: RunSurvey = async (session) => {
@@ -127,14 +152,21 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
   // maxCountChannels above 1 so the limit in play is the agent, not the previous call's clean-up.
   const t = await addTask({ innerNum: '201', maxCountChannels: 3 }, phones);
   const delays: number[] = [];
+  /** Per cycle: the dialer thread's ms on a CPU, ms waiting for one, ms of GC pauses. */
+  const parts: { cpu: number; runq: number; gc: number }[] = [];
+  const sample = (o: (typeof originates)[number]) => {
+    delays.push(o.t - lastFree);
+    parts.push({ cpu: (o.sched[0] - lastFreeSched[0]) / 1e6, runq: (o.sched[1] - lastFreeSched[1]) / 1e6, gc: gcWithin(lastFree, o.t) });
+  };
   let seen = mark + 1;
+  perCycle = true;
   dialer.tasksChanged([t.id]);
   const poll = setInterval(() => {
     while (originates.length > seen) {
       const o = originates[seen]!;
       if (!o.endpoint.includes('@internal')) {
         // customer originates after the first one: the delay from the agent becoming free
-        if (lastFree > 0 && o.t >= lastFree) delays.push(o.t - lastFree);
+        if (lastFree > 0 && o.t >= lastFree) sample(o);
       }
       seen++;
     }
@@ -144,11 +176,22 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
     throw e;
   });
   clearInterval(poll);
+  perCycle = false;
   while (originates.length > seen) {
     const o = originates[seen++]!;
-    if (!o.endpoint.includes('@internal') && o.t >= lastFree) delays.push(o.t - lastFree);
+    if (!o.endpoint.includes('@internal') && o.t >= lastFree) sample(o);
   }
   console.log(`1. agent free → next originate: n=${delays.length} p50=${f(pct(delays, 50))} ms p99=${f(pct(delays, 99))} ms max=${f(Math.max(...delays))} ms (target p99 < 20 ms)`);
+  if (hasSchedstat) {
+    const cpu = parts.map((x) => x.cpu);
+    const runq = parts.map((x) => x.runq);
+    const own = delays.map((d, i) => d - runq[i]!);
+    const gcs = parts.filter((x) => x.gc > 0).map((x) => x.gc);
+    console.log(
+      `   per cycle, dialer thread: on a CPU p50=${f(pct(cpu, 50))} p99=${f(pct(cpu, 99))} ms; runnable, waiting for a CPU p50=${f(pct(runq, 50))} p99=${f(pct(runq, 99))} ms; ` +
+        `delay without that wait p50=${f(pct(own, 50))} p99=${f(pct(own, 99))} ms; cycles with a GC pause ${gcs.length} (longest ${f(Math.max(0, ...gcs))} ms)`,
+    );
+  }
 }
 
 // --- 2+3. 1 000 calls in flight: burst originate rate, event-loop lag, RSS -------------------------
@@ -195,11 +238,19 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
   const mark = originates.length;
   const t = await addTask({ innerNumType: 'polling', innerNum: '1', maxCountChannels: 200 }, phones);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const sched0 = sched();
   dialer.tasksChanged([t.id]);
   await waitFor(async () => (await openRows(t.id)) === 0, 300_000, 'sustained');
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const sched1 = sched();
   const n = originates.length - mark;
   console.log(`2b. sustained originate rate (200 in flight, calls end at once, no rate limit): ${n} calls in ${f(ms)} ms = ${Math.round((n / ms) * 1000)}/s (target ≥ 200/s)`);
+  console.log(
+    `   CPU per call: ${Math.round((cpu.user + cpu.system) / n)} µs (process)` +
+      (hasSchedstat ? `, ${Math.round((sched1[0] - sched0[0]) / 1e3 / n)} µs (dialer thread); the thread waited for a CPU ${Math.round((sched1[1] - sched0[1]) / 1e6)} ms of the ${Math.round(ms)} ms` : ''),
+  );
 }
 
 await dialer.stop();
