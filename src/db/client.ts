@@ -11,6 +11,7 @@ import { projectRoot } from '../project-root.js';
 import type { Db } from './port.js';
 import { PostgresDb } from './postgres.js';
 import * as schema from './schema.js';
+import { startCheckpointer } from './checkpointer.js';
 import { SqliteDb } from './sqlite.js';
 
 export type { Db, Queries, Dialect } from './port.js';
@@ -44,7 +45,11 @@ export function openSqlite(file: string): SqliteDb {
   // all 16 MB of it, an eighth of the service's memory budget, for no measurable speed (the OS caches the file).
   sqlite.pragma('cache_size = -4000');
   migrateSqlite(drizzleSqlite(sqlite), { migrationsFolder: join(ROOT, 'drizzle') });
-  return new SqliteDb(sqlite, `sqlite:${file}`);
+  if (file === ':memory:') return new SqliteDb(sqlite, `sqlite:${file}`);
+  const stopCheckpoints = startCheckpointer(sqlite, resolve(file), (err) =>
+    process.emitWarning(`SQLite checkpoints are back on the main thread: ${String(err)}`),
+  );
+  return new SqliteDb(sqlite, `sqlite:${file}`, stopCheckpoints);
 }
 
 /**

@@ -19,6 +19,8 @@ export class SqliteDb implements Db {
   constructor(
     readonly client: Database.Database,
     readonly label: string,
+    /** Stops the checkpoint worker (checkpointer.ts), before this connection closes. */
+    private readonly stopCheckpoints?: () => Promise<void>,
   ) {
     this.versionStmt = client.prepare('PRAGMA data_version').pluck();
     this.changesStmt = client.prepare('SELECT total_changes()').pluck();
@@ -104,6 +106,7 @@ export class SqliteDb implements Db {
 
   async close(): Promise<void> {
     if (this.gate) await this.free();
+    await this.stopCheckpoints?.();
     if (this.client.open) this.client.close();
   }
 }
