@@ -143,7 +143,7 @@ function report(what: string, r: WorkerResult, seconds: number): string {
 /** One node: `loops` concurrent schedulers over the shared tasks, for `seconds`. */
 async function worker(arg: string) {
   const { url, node, seconds, loops, rate } = JSON.parse(arg) as { url: string; node: string; seconds: number; loops: number; rate: number };
-  const { claimForTask, endCall, finishAttempt, markOriginateSent } = await import('../../src/services/attempts/index.js');
+  const { claimForTask, endCall, finishAttempt, markOriginateSentUnlessDnc } = await import('../../src/services/attempts/index.js');
   const { registerNode } = await import('../../src/services/nodes/index.js');
   const db = await openDb({ url, poolSize: loops + 1 });
   const { owner } = await registerNode(db, node, node, Date.now() / 1000, 3600);
@@ -178,7 +178,7 @@ async function worker(arg: string) {
         res.latenciesMs.push(performance.now() - t0);
         res.claims++;
         for (const row of c.rows) {
-          if (!(await markOriginateSent(db, row.id, now, owner))) continue;
+          if ((await markOriginateSentUnlessDnc(db, row.id, now, owner)) !== 'sent') continue;
           res.originates++;
           await finishAttempt(db, row.id, 'SUCCESS_POLLING', { state: 'EventPollingEnd' }, { nowSec: now, retryAt: () => now, owner });
           await endCall(db, row.id, owner);

@@ -1,6 +1,6 @@
 /**
  * Customer originates leave in the order their rows were claimed (insertion order, as pacing promises), although
- * the row write awaited before each (markOriginateSent) may complete out of order: PostgreSQL answers writes on
+ * the row write awaited before each (markOriginateSentUnlessDnc) may complete out of order: PostgreSQL answers writes on
  * several pooled connections. A call takes its place once it holds an originate slot (slots are handed out in
  * order) and sends only when every earlier place was left, its originate sent or given up. The writes
  * themselves still overlap.

@@ -3,7 +3,7 @@ import type { tasks, taskResults } from '../../src/db/schema.js';
 import { RowState } from '../../src/domain/result-codes.js';
 import {
   claimAttempt,
-  markOriginateSent,
+  markOriginateSentUnlessDnc,
   claimedOpenAttempts,
   closeTaskIfDone,
   finishAttempt,
@@ -39,8 +39,8 @@ describe('attempt storage', () => {
     expect(await claimAttempt(db, r.id, 'dlr-y', 11)).toBe(false);
     // claimed, not yet sent: a crash now leaves it provably unsent
     expect(await getAttempt(db, r.id)).toMatchObject({ state: 'CreateCallFile', callFile: 'dlr-x', originatedAt: null });
-    expect(await markOriginateSent(db, r.id, 12)).toBe(true);
-    expect(await markOriginateSent(db, r.id, 13)).toBe(false);
+    expect(await markOriginateSentUnlessDnc(db, r.id, 12)).toBe('sent');
+    expect(await markOriginateSentUnlessDnc(db, r.id, 13)).toBe('refused');
     expect(await getAttempt(db, r.id)).toMatchObject({ state: 'CreateCallFile', callFile: 'dlr-x', originatedAt: 12 });
     expect(await ready(t.id, 100)).toHaveLength(0);
     expect((await claimedOpenAttempts(db)).map((x) => x.id)).toContain(r.id);
@@ -51,7 +51,7 @@ describe('attempt storage', () => {
     const r = await row(t.id, '79000000009');
     expect(await claimAttempt(db, r.id, 'dlr-p', 10)).toBe(true);
     await db.run('UPDATE tasks SET state = 2 WHERE id = ?', [t.id]);
-    expect(await markOriginateSent(db, r.id, 12)).toBe(false);
+    expect(await markOriginateSentUnlessDnc(db, r.id, 12)).toBe('refused');
     expect(await releaseAttempt(db, r.id, 13)).toBe(true);
     expect(await getAttempt(db, r.id)).toMatchObject({ state: 'CreateTask', callFile: null, originatedAt: null });
   });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CallEvents } from '../../src/events/call-events.js';
 import type { LiveEvent } from '../../src/events/types.js';
 import { RowState } from '../../src/domain/result-codes.js';
-import { claimForTask, finishAttempt, markOriginateSent, recordTrail } from '../../src/services/attempts/index.js';
+import { claimForTask, finishAttempt, markOriginateSentUnlessDnc, recordTrail } from '../../src/services/attempts/index.js';
 import { registerNode } from '../../src/services/nodes/index.js';
 import type { DialerCore } from '../../stasis/dialer/core.js';
 import { NodeLease } from '../../stasis/dialer/node-lease.js';
@@ -22,9 +22,9 @@ describe(`a peer's calls taken over end on the taking node's live events (${test
       taskId: task.id, owner: dead, nowSec: Math.floor(past), now: past, leaseNow: past, want: 3, shared: false, inFlightHere: 0, usable: () => 'yes', channelTag: 'dead',
     });
     const [answered, unsent, recorded] = rows;
-    await markOriginateSent(env.db, answered!.id, past, dead);
+    await markOriginateSentUnlessDnc(env.db, answered!.id, past, dead);
     await recordTrail(env.db, answered!.id, { state: RowState.EVENT_POLLING, outDialState: 'ANSWER' }, past, dead);
-    await markOriginateSent(env.db, recorded!.id, past, dead);
+    await markOriginateSentUnlessDnc(env.db, recorded!.id, past, dead);
     await finishAttempt(env.db, recorded!.id, 'SUCCESS_POLLING', { state: RowState.EVENT_POLLING_END, outDialState: 'ANSWER' }, { nowSec: past, retryAt: () => past, owner: dead });
 
     const seen: LiveEvent[] = [];

@@ -46,7 +46,7 @@ const owned = (o: Owner | undefined) => (o ? { sql: ' AND node = ? AND epoch = ?
 
 /**
  * Claim a ready row for a call: state CreateCallFile, the channel id in callFile and the owner, BEFORE
- * anything is sent. False when the row is no longer ready. originatedAt stays NULL until markOriginateSent:
+ * anything is sent. False when the row is no longer ready. originatedAt stays NULL until markOriginateSentUnlessDnc:
  * a claimed row without it provably never reached Asterisk, and a restart makes it ready again.
  */
 export async function claimAttempt(db: Queries, rowId: number, channelId: string, nowSec: number, owner?: Owner): Promise<boolean> {
@@ -58,30 +58,17 @@ export async function claimAttempt(db: Queries, rowId: number, channelId: string
   return changed === 1;
 }
 
-/**
- * Written (and awaited) immediately before the originate request goes out, so a crash after it may have rung
- * the customer and the row is never dialed again as such. False when the row is gone or closed meanwhile
- * (e.g. signal-close), taken over by a peer, or its task is no longer open (paused / closed while the row
- * waited for an originate slot): then nothing may be sent.
- */
-export async function markOriginateSent(db: Queries, rowId: number, nowSec: number, owner?: Owner): Promise<boolean> {
-  const f = owned(owner);
-  const changed = await db.run(
-    `UPDATE task_results SET originatedAt = ? WHERE id = ? AND closeTime = 0 AND state = ? AND originatedAt IS NULL
-        AND (SELECT state FROM tasks WHERE tasks.id = task_results.taskId) = 0${f.sql}`,
-    [nowSec, rowId, RowState.CREATE_CALL_FILE, ...f.values],
-  );
-  return changed === 1;
-}
-
 /** The row's number is on the do-not-call list, global (taskId 0) or its task's. */
 const ON_DNC = 'EXISTS (SELECT 1 FROM dnc WHERE dnc.phoneId = task_results.phoneId AND dnc.taskId IN (0, task_results.taskId))';
 
 /**
- * markOriginateSent with the do-not-call check in the same statement: 'sent' = marked, the originate may go out;
- * 'dnc' = the number is on the list (global or the task's, however recently added): the row was closed FAIL_DNC
- * (state Dnc, cause "do-not-call list", never retried, a call.result webhook queued) in one transaction and nothing
- * may be sent; 'refused' = as markOriginateSent's false (nothing written, the caller releases the row).
+ * Written (and awaited) immediately before the originate request goes out, so a crash after it may have rung
+ * the customer and the row is never dialed again as such; the do-not-call check is in the same statement.
+ * 'sent' = marked, the originate may go out; 'dnc' = the number is on the list (global or the task's, however
+ * recently added): the row was closed FAIL_DNC (state Dnc, cause "do-not-call list", never retried, a call.result
+ * webhook queued) in one transaction and nothing may be sent; 'refused' = nothing written, nothing may be sent
+ * (the row is gone or closed meanwhile, e.g. signal-close, taken over by a peer, or its task is no longer open:
+ * paused / closed while the row waited for an originate slot), the caller releases the row.
  */
 export async function markOriginateSentUnlessDnc(db: Queries, rowId: number, nowSec: number, owner?: Owner): Promise<'sent' | 'dnc' | 'refused'> {
   const f = owned(owner);
