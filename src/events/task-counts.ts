@@ -56,6 +56,7 @@ const ANSWERED = `SUM(CASE WHEN outDialState = 'ANSWER' THEN 1 ELSE 0 END)`;
 const FOLD_RANGE = `SELECT result, CASE WHEN closeTime = 0 THEN 0 WHEN closeTime < ? THEN 1 ELSE 2 END AS phase, COUNT(*) AS n,
     ${ANSWERED} AS answered FROM task_results WHERE taskId = ? AND id > ? AND id <= ? GROUP BY 1, 2`;
 const COUNT_RANGE = 'SELECT COUNT(*) FROM task_results WHERE taskId = ? AND id > ? AND id <= ?';
+const CLOSED_BEFORE = 'SELECT COUNT(*) FROM task_results WHERE taskId = ? AND closeTime > 0 AND closeTime < ?';
 /** Where a window of closes is cut so one statement folds at most CHUNK_ROWS of them. */
 const NTH_CLOSE = `SELECT closeTime FROM task_results WHERE taskId = ? AND closeTime >= ? AND closeTime < ? ORDER BY closeTime LIMIT 1 OFFSET ${CHUNK_ROWS}`;
 const NEXT_CLOSE = 'SELECT MIN(closeTime) FROM task_results WHERE taskId = ? AND closeTime > ?';
@@ -93,7 +94,7 @@ async function count(db: Queries, taskId: number, now: number, knownChange?: num
   }
   const changeTime = Number(changed);
   let t = tallies.get(db, taskId);
-  if (t && t.changeTime !== changeTime) t = (await rowsStillThere(db, taskId, t)) ? { ...t, changeTime } : undefined;
+  if (t && t.changeTime !== changeTime) t = (await rowsStillThere(db, taskId, t)) && (await closedStillThere(db, taskId, t)) ? { ...t, changeTime } : undefined;
   if (t) await advance(db, taskId, t, now);
   else t = await build(db, taskId, changeTime, now);
   tallies.set(db, taskId, t);
@@ -149,6 +150,15 @@ async function advance(db: Queries, taskId: number, t: Tally, now: number): Prom
   const rowsUpTo = await settledRowId(db, 'task_results', taskId, t.rowsUpTo, now);
   for await (const [lo, hi] of chunksUp(db, 'task_results', taskId, t.rowsUpTo, rowsUpTo)) t.rows += Number(await db.value(COUNT_RANGE, [taskId, lo, hi]));
   t.rowsUpTo = rowsUpTo;
+}
+
+/**
+ * After the task changed: the closed rows the tally holds are all still there. Closes are folded by time, whatever
+ * their id, so a deleted closed row above rowsUpTo (PostgreSQL: rowsUpTo lags the newest ids) is seen here, not by
+ * rowsStillThere. One index range count (taskId, closeTime), only when the task changed.
+ */
+async function closedStillThere(db: Queries, taskId: number, t: Tally): Promise<boolean> {
+  return Number(await db.value(CLOSED_BEFORE, [taskId, t.closedBefore])) === t.closed;
 }
 
 /** After the task changed: the rows up to rowsUpTo are all still there (none deleted), counted from the index. */
