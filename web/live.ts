@@ -4,9 +4,12 @@
  * come. EventSource resumes by itself with Last-Event-ID; a `reset` is followed by a fresh snapshot.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { getJson, RequestError } from './api.js';
 import type { LiveCall, LiveEvent, LiveSnapshot } from '../src/web/api-types.js';
 
 export const API = '/pbxcore/api/module-dialer/v1';
+/** After the stream was refused: the wait before asking again. */
+const RECONNECT_MS = 3000;
 const EVENT_TYPES = ['call.started', 'call.answered', 'call.phase', 'call.ended', 'task.progress', 'task.state', 'agent.state', 'ari.connection'] as const;
 
 export type StreamState = 'connecting' | 'live' | 'offline';
@@ -70,8 +73,8 @@ function apply(e: LiveEvent & { at: number }) {
       break;
     }
     case 'call.ended':
-      live.calls.delete(e.rowId);
-      if (e.result)
+      // only a call this page saw in flight counts (a peer's call taken over may have been counted already)
+      if (live.calls.delete(e.rowId) && e.result)
         countCall(e.taskId, (t) => ({
           ...t,
           inCall: Math.max(0, t.inCall - 1),
@@ -111,7 +114,21 @@ export function connectLive(): void {
   if (es) return;
   es = new EventSource(`${API}/events`, { withCredentials: true });
   es.onopen = () => ((live.stream = 'live'), changed());
-  es.onerror = () => ((live.stream = es?.readyState === EventSource.CLOSED ? 'offline' : 'connecting'), changed());
+  const mine = es;
+  es.onerror = () => {
+    if (mine.readyState !== EventSource.CLOSED) return void ((live.stream = 'connecting'), changed());
+    // The browser gave up for good (any answer but 200: a session expired or lost in a restart, a proxy's 502).
+    // Ask once what is wrong: a 401 brings the login form (getJson's hook), anything else tries again in a while.
+    live.stream = 'offline';
+    changed();
+    if (es !== mine) return;
+    disconnectLive();
+    setTimeout(() => {
+      getJson('/cockpit/api/campaigns?limit=1').then(connectLive, (e: unknown) => {
+        if (!(e instanceof RequestError && e.status === 401)) connectLive();
+      });
+    }, RECONNECT_MS);
+  };
   es.addEventListener('snapshot', (m) => {
     applySnapshot(JSON.parse((m as MessageEvent).data) as LiveSnapshot);
     changed();

@@ -40,7 +40,7 @@ export interface ApiDeps {
 
 /** Voices a text as the survey would (src/tts createTts().synthesize): the wav file's path. */
 export interface SpeechPreview {
-  synthesize(text: string, lang: string): Promise<{ ok: true; wavPath: string } | { ok: false; message: string }>;
+  synthesize(text: string, lang: string, opts?: { perCall?: boolean }): Promise<{ ok: true; wavPath: string } | { ok: false; message: string }>;
   /** False when the engine cannot speak at all (SpeechKit without a key): the preview answers 503, not 502. */
   isConfigured?(): Promise<boolean>;
 }

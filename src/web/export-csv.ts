@@ -5,7 +5,9 @@ const BOM = '\uFEFF';
 
 /** RFC 4180: a cell holding the delimiter, a quote, a line break or edge spaces is quoted, its quotes doubled. */
 function csvCell(v: ExportCell): string {
-  const s = typeof v === 'number' ? String(v) : v;
+  // A text cell Excel would take for a formula (=, +, -, @, tab, CR first: a CRM's clientId, a question id, what
+  // speech recognition heard) gets a leading ' so it stays text: opening an export must never run anything.
+  const s = typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -47,7 +47,12 @@ export function cockpitFileRoutes(app: Hono, deps: CockpitDeps & { dialer?: Dial
         if (out.status === 404) return refuse(c, 404, out.error);
         return c.json<CockpitError & ImportOutcome>({ error: out.error, field: 'file', added: 0, duplicates: 0, errors: out.errors ?? [out.error] }, out.status);
       }
-      if (out.outcome.added) deps.dialer?.tasksChanged([id]);
+      if (out.outcome.added) {
+        deps.dialer?.tasksChanged([id]);
+        // open pages count the new numbers now (task.progress is counted again on a task's state news), not at its next call
+        const state = await ctx.db.value<number>('SELECT state FROM tasks WHERE id = ?', [id]);
+        if (state != null) deps.events.publish({ type: 'task.state', taskId: id, state: Number(state) });
+      }
       return c.json<ImportOutcome>(out.outcome);
     } finally {
       await rm(dir, { recursive: true, force: true });

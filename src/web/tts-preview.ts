@@ -38,7 +38,8 @@ export async function ttsPreview(speech: PreviewEngine | undefined, body: unknow
   if (speech.isConfigured && !(await speech.isConfigured())) {
     return { ok: false, status: 503, body: { error: 'Text-to-speech is not configured: set the Yandex API key or an RHVoice server in the settings' } };
   }
-  const voiced = await speech.synthesize(text, typeof lang === 'string' ? lang : 'ru-RU');
+  // perCall: a draft's voice is swept after a day, not kept in the prompt cache for ever
+  const voiced = await speech.synthesize(text, typeof lang === 'string' ? lang : 'ru-RU', { perCall: true });
   if (!voiced.ok) return { ok: false, status: 502, body: { error: voiced.message } };
   try {
     return { ok: true, wav: await readFile(voiced.wavPath) };

@@ -293,6 +293,13 @@ describe('GET /cockpit/api/campaigns/:id/export', () => {
     expect(text).toContain('79002220002,"Клиент, ""2""",FAIL_USER_BUSY,BUSY,,endCall,User busy,1,');
   });
 
+  it('CSV: a text that Excel would run as a formula stays text (a leading \')', async () => {
+    const id = await newTask('export-formula', [{ number: '79002230001', clientId: '=HYPERLINK("http://x","y")' }, { number: '79002230002', clientId: '@SUM(1)' }]);
+    const text = (await send('GET', `/cockpit/api/campaigns/${id}/export?format=csv`)).text;
+    expect(text).toContain(`79002230001,"'=HYPERLINK(""http://x"",""y"")",`);
+    expect(text).toContain("79002230002,'@SUM(1),");
+  });
+
   it('result filter: a code, open, done; bad format or result → 400 naming it; unknown task 404', async () => {
     const lines = async (q: string) => (await send('GET', `/cockpit/api/campaigns/${taskId}/export?format=csv&${q}`)).text.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]);
     expect(await lines('result=SUCCESS_POLLING')).toEqual(['79002220001']);
