@@ -70,7 +70,10 @@ describe('every route needs credentials from a non-local client', () => {
   it('a token opens every route', async () => {
     for (const r of routes.filter((x) => x.method === 'GET')) {
       // (status only: GET …/events is a stream that never ends)
-      expect(await t.status('GET', concrete(r.path), { authorization: 'Bearer tok' }, REMOTE), r.path).toBe(200);
+      const status = await t.status('GET', concrete(r.path), { authorization: 'Bearer tok' }, REMOTE);
+      // the cockpit's endpoints answer 404 for a campaign that does not exist, 400 for a missing parameter: opened all the same
+      if (r.path.startsWith('/cockpit/api/')) expect([200, 400, 404], r.path).toContain(status);
+      else expect(status, r.path).toBe(200);
     }
   });
 });
